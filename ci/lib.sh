@@ -1,0 +1,22 @@
+# Shared helpers for ci/ scripts (sourced, not run).
+DMT_T0=${DMT_T0:-$(date +%s)}
+export DMT_T0
+
+# progress STEP MESSAGE: one line a person can follow, with elapsed time.
+progress() {
+	local now el
+	now=$(date +%s)
+	el=$((now - DMT_T0))
+	printf '[%s %3dm%02ds] %s\n' "$1" $((el / 60)) $((el % 60)) "$2"
+}
+
+# tally FILES...: add up "passed failed skipped" lines and print the closing line.
+tally() {
+	local p=0 f=0 s=0 a b c file
+	for file in "$@"; do
+		[ -f "$file" ] || continue
+		read -r a b c <"$file"
+		p=$((p + a)); f=$((f + b)); s=$((s + c))
+	done
+	echo "check: $p passed, $f failed, $s skipped"
+}

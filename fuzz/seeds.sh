@@ -1,0 +1,36 @@
+#!/bin/bash -eu
+# Seed corpora, generated from the golden vectors (never hand-copied): each vector
+# encoded every way it can be, the vector texts themselves for the text parsers,
+# and grant scripts for the grant targets. Usage: fuzz/seeds.sh DMATOPO ROOT OUTDIR
+tool=$1 root=$2 out=$3
+rm -rf "$out"
+mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model}
+n=0
+while IFS= read -r vec; do
+	name=$(echo "${vec#"$root"/vectors/}" | tr '/' '_')
+	name=${name%.vec}
+	cp "$vec" "$out/vector/$name.vec"
+	cp "$vec" "$out/lang/$name.vec"
+	for enc in viot vtopo dtb; do
+		f=$out/$enc/$name.$enc
+		if "$tool" encode --to "$enc" "$vec" -o "$f" 2>/dev/null; then
+			case $enc in
+			viot) sel='\000' ;;
+			vtopo) sel='\001'
+			       # vtopo target: option byte (v2, IOMMU BDF known), BDF 00:02.0, blob
+			       { printf '\005\020\000'; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f" ;;
+			dtb) sel='\002' ;;
+			esac
+			{ printf "$sel"; cat "$f"; } >"$out/profiles/$name.$enc"
+			# the model-building targets read raw bytes: encoded tables make varied ones
+			head -c 256 "$f" >"$out/roundtrip/$name.$enc"
+			head -c 256 "$f" >"$out/cross/$name.$enc"
+			head -c 256 "$f" >"$out/grant_model/$name.$enc"
+			n=$((n + 1))
+		fi
+	done
+done < <(find "$root/vectors" -name '*.vec' | sort)
+while IFS= read -r g; do
+	cp "$g" "$out/grant/$(echo "${g#"$root"/vectors/}" | tr '/' '_')"
+done < <(find "$root/vectors" -name '*.grant' | sort)
+echo "seeds.sh: $n encoded inputs from $(find "$root/vectors" -name '*.vec' | wc -l) vectors"

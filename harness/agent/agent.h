@@ -1,0 +1,40 @@
+/* The dmatopo guest agent: runs as the only program of a throwaway guest, makes every
+ * PCI endpoint observable (pci-stub), and prints what the guest kernel saw as
+ * "DMT ..." lines on the console for the host to parse. Not part of reference/. */
+#ifndef DMT_AGENT_H
+#define DMT_AGENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DMT_AGENT_VERSION 1
+
+/* Console lines: each is written with a single write(2) so the kernel's own console
+ * messages cannot land inside it. The count of error lines goes into "DMT done". */
+void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void emit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+unsigned emit_error_count(void);
+
+/* CRC-32 as in zlib/PNG/Ethernet (reflected 0x04C11DB7, init and final xor ~0). */
+uint32_t agent_crc32(const unsigned char *buf, size_t len);
+
+/* Bind every PCI device that has no driver to pci-stub. */
+void bind_driverless_to_stub(void);
+
+/* "DMT dev" and "DMT bridge" lines from libpci, sorted by address. */
+void print_pci_devices(void);
+
+/* "DMT group DEVICE N" from /sys/kernel/iommu_groups. */
+void print_iommu_groups(void);
+
+/* The firmware description the kernel used: the VIOT tables (ACPI) or the flattened
+ * device tree, as framed hex with length and CRC-32. */
+void dump_firmware_blobs(void);
+
+/* One blob as "blob-begin", "blob"/"blob-zero" lines of 32 bytes, "blob-end". */
+void print_blob(const char *name, const char *path, const unsigned char *buf, size_t len);
+
+/* Checks the CRC and the blob framing against known answers; 0 when all pass. */
+int agent_self_test(void);
+
+#endif

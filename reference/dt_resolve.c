@@ -1,0 +1,333 @@
+/* Device-tree resolution: which IOMMU and endpoint IDs Linux 6.1's
+ * of_iommu_configure() gives a device, and which MSI ID its msi-map yields.
+ *
+ * PCI (drivers/iommu/of_iommu.c, drivers/pci/search.c):
+ * - The host bridge is the first whose domain equals the segment and whose
+ *   bus-range holds the bus. Domains follow of_pci_bus_find_domain_nr(): a
+ *   linux,pci-domain is taken as u16 and a repeated one makes the later bridge
+ *   fail to probe; bridges without one get the lowest number no bridge claims,
+ *   in blob order (standing in for probe order). `spec` does the same but flags
+ *   an unnumbered bridge as AmbiguousMatch when there is more than one bridge,
+ *   since the binding calls such numbers unstable.
+ * - pci_for_each_dma_alias visits the RID then each alias; the callback maps the
+ *   16-bit RID through iommu-map. Any non-zero return stops the walk, and Linux
+ *   then gives the device no IOMMU: an error (-EINVAL, -EFAULT), a dangling
+ *   phandle (-ENODEV turned into NO_IOMMU) and a bypass (no target, so
+ *   of_iommu_xlate returns NO_IOMMU) all end it. IDs added before the stop are
+ *   left in the answer (the kernel's fwspec saw them) but `found` is false.
+ *   `spec` instead keeps every RID that maps and reports AmbiguousMatch when
+ *   some RIDs map and others bypass.
+ * - RIDs reaching a different IOMMU: iommu_fwspec_init accepts the same driver
+ *   (the ID lands on the first IOMMU) and refuses another (-EINVAL). Two targets
+ *   count as one driver when their virtio-iommu and xen,grant-dma kinds agree.
+ * - The IOMMU never translates itself: a device whose segment:RID is a PCI
+ *   IOMMU's gets IommuIsSelf before any map is read.
+ * - MSI: pci_msi_domain_get_msi_rid keeps the last alias that crosses a bus
+ *   (bridge aliases); the model cannot tell a same-bus quirk alias from a bridge
+ *   alias, so the last alias is used. Then of_msi_map_id: a lookup error or a
+ *   bypass leaves the RID unchanged.
+ * Platform (of_iommu_configure_dev): every `iommus` specifier adds its first cell
+ * as an ID; parsing stops at the first entry of_parse_phandle_with_args rejects,
+ * keeping the IDs already added.
+ * xen,grant-dma targets: the ID is the backend domid. Linux's IOMMU layer itself
+ * gives NO_IOMMU (the grant-dma-iommu stub has no of_xlate) and grant-dma-ops reads
+ * the device RID (PCI, no alias) or `iommus` entry 0 (platform) into a u16 domid_t,
+ * so the walk stops after that one ID and `linux` truncates it to 16 bits. */
+#include "dmatopo.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Also used by dt.c (no shared header is ours to extend). */
+void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom);
+
+void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom)
+{
+	uint8_t *taken = calloc(0x10000 / 8, 1);
+	uint32_t next = 0;
+
+	if (!taken) {
+		for (size_t i = 0; i < t->nbridges; i++)
+			dom[i] = t->bridges[i].has_domain ? (uint16_t)t->bridges[i].domain : -1;
+		return;
+	}
+	for (size_t i = 0; i < t->nbridges; i++) {
+		uint16_t d = (uint16_t)t->bridges[i].domain;
+
+		dom[i] = -1;
+		if (!t->bridges[i].has_domain)
+			continue;
+		if (!(taken[d / 8] & (1u << (d % 8))))
+			dom[i] = d;	/* a repeat fails ida_alloc_range: -1 */
+		taken[d / 8] |= (uint8_t)(1u << (d % 8));
+	}
+	for (size_t i = 0; i < t->nbridges; i++) {
+		if (t->bridges[i].has_domain)
+			continue;
+		while (next < 0x10000 && (taken[next / 8] & (1u << (next % 8))))
+			next++;
+		if (next < 0x10000) {
+			dom[i] = (int32_t)next;
+			taken[next / 8] |= (uint8_t)(1u << (next % 8));
+		}
+	}
+	free(taken);
+}
+
+static enum dmt_label reason_of(int rc)
+{
+	switch (rc) {
+	case -EINVAL: return DMT_L_DTMapBadLength;
+	case -EFAULT: return DMT_L_DTMapMaskIgnoresBase;
+	case -ENODEV: return DMT_L_DTDanglingPhandle;
+	case -ERANGE: return DMT_L_DTMapOutputWrap;
+	default: return DMT_L_IommuUnavailable;
+	}
+}
+
+static bool same_driver(const struct dmt_iommu *a, const struct dmt_iommu *b)
+{
+	return a->virtio_pci_iommu == b->virtio_pci_iommu && a->xen_grant == b->xen_grant;
+}
+
+/* Add one endpoint ID the way iommu_fwspec_init + of_xlate would. Returns 0, or
+ * -EINVAL when the target's driver differs from the first one's. */
+static int add_id(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answer *a,
+		  int32_t target, uint32_t id, const char *via, uint64_t off,
+		  struct dmt_findings *f)
+{
+	if (a->nids == 0 && a->iommu < 0) {
+		a->iommu = target;
+		snprintf(a->iommu_name, sizeof(a->iommu_name), "%s", t->iommus[target].name);
+	} else if (target != a->iommu) {
+		bool ok = p == DMT_PROFILE_LINUX &&
+			  same_driver(&t->iommus[target], &t->iommus[a->iommu]);
+
+		dmt_report(f, DMT_L_DTAliasIommuConflict, off,
+			   "%s leads to %s, but earlier IDs went to %s%s", via,
+			   t->iommus[target].name, a->iommu_name,
+			   ok ? "; Linux files the ID under the first" : "");
+		if (!ok)
+			return -EINVAL;
+	}
+	if (a->nids == DMT_MAX_IDS) {
+		dmt_report(f, DMT_L_TooManyIds, off, "more than %d IDs; %s dropped", DMT_MAX_IDS, via);
+		return 0;
+	}
+	/* grant-dma-ops keeps the backend domid in a domid_t. */
+	a->ids[a->nids] = p == DMT_PROFILE_LINUX && t->iommus[target].xen_grant ? (uint16_t)id : id;
+	snprintf(a->via[a->nids], DMT_VIA_MAX, "%s", via);
+	a->nids++;
+	return 0;
+}
+
+/* ---- PCI ----------------------------------------------------------------- */
+
+static int32_t find_bridge(const struct dmt_topo *t, enum dmt_profile p,
+			   const struct dmt_device *d, struct dmt_findings *f)
+{
+	int32_t *dom = calloc(t->nbridges ? t->nbridges : 1, sizeof(*dom));
+	uint8_t bus = (uint8_t)(d->rid >> 8);
+	int32_t found = -1;
+
+	if (!dom)
+		return -1;
+	dmt_dt_linux_domains(t, dom);
+	for (size_t i = 0; i < t->nbridges && found < 0; i++) {
+		const struct dmt_dt_bridge *b = &t->bridges[i];
+		bool dom_ok = p == DMT_PROFILE_SPEC && b->has_domain ? b->domain == d->segment
+								   : dom[i] == d->segment;
+
+		if (dom_ok && bus >= b->bus_start && bus <= b->bus_end)
+			found = (int32_t)i;
+	}
+	free(dom);
+	if (found >= 0 && p == DMT_PROFILE_SPEC && !t->bridges[found].has_domain &&
+	    t->nbridges > 1)
+		dmt_report(f, DMT_L_AmbiguousMatch, (uint64_t)t->bridges[found].node_offset,
+			   "%s has no linux,pci-domain; its segment number is not stable",
+			   t->bridges[found].path);
+	return found;
+}
+
+static bool is_self(const struct dmt_topo *t, const struct dmt_device *d)
+{
+	for (size_t i = 0; i < t->niommus; i++)
+		if (t->iommus[i].bdf_known && t->iommus[i].segment == d->segment &&
+		    t->iommus[i].bdf == d->rid)
+			return true;
+	return false;
+}
+
+static void map_via(char *out, const char *name, const struct dmt_idmap *m, int32_t entry)
+{
+	snprintf(out, DMT_VIA_MAX, "%s[%d]@0x%llx", name, entry,
+		 (unsigned long long)m->e[entry].src_offset);
+}
+
+static void resolve_msi(const struct dmt_topo *t, enum dmt_profile p,
+			const struct dmt_dt_bridge *b, const struct dmt_device *d,
+			struct dmt_answer *a, struct dmt_findings *f)
+{
+	uint16_t rid = d->naliases ? d->aliases[d->naliases - 1] : d->rid;
+	int32_t tgt, entry;
+	uint32_t out;
+	int rc;
+
+	if (!b->msi_map.present)
+		return;
+	rc = dmt_map_id(t, &b->msi_map, p, rid, -1, &tgt, &out, &entry, f);
+	/* The first match picks the MSI domain; a target that is no MSI controller has
+	 * none, the bus falls back to msi-parent's, and of_msi_map_id then looks for
+	 * entries naming that controller only. */
+	if (rc == 0 && tgt >= 0 && !t->iommus[tgt].msi_controller && b->msi_parent_target >= 0)
+		rc = dmt_map_id(t, &b->msi_map, p, rid, b->msi_parent_target, &tgt, &out,
+				&entry, f);
+	a->has_msi = true;
+	if (rc == 0 && tgt >= 0) {
+		a->msi_id = out;
+		map_via(a->msi_via, "msi-map", &b->msi_map, entry);
+	} else {
+		a->msi_id = rid;
+		snprintf(a->msi_via, DMT_VIA_MAX, rc ? "identity (msi-map error %d)"
+					     : "identity (no msi-map entry)", rc);
+	}
+}
+
+/* One RID through iommu-map. >0: stop without IOMMU, <0: error, 0: continue. */
+static int map_one_rid(const struct dmt_topo *t, enum dmt_profile p,
+		       const struct dmt_dt_bridge *b, uint16_t rid, struct dmt_answer *a,
+		       struct dmt_findings *f)
+{
+	int32_t tgt, entry;
+	uint32_t out;
+	char via[DMT_VIA_MAX];
+	int rc = dmt_map_id(t, &b->iommu_map, p, rid, -1, &tgt, &out, &entry, f);
+
+	if (rc) {
+		a->reason = reason_of(rc);
+		return rc;
+	}
+	if (tgt < 0) {
+		a->reason = DMT_L_NoTranslation;
+		return 1;
+	}
+	map_via(via, "iommu-map", &b->iommu_map, entry);
+	if (add_id(t, p, a, tgt, out, via, b->iommu_map.e[entry].src_offset, f)) {
+		a->reason = DMT_L_DTAliasIommuConflict;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void walk_aliases(const struct dmt_topo *t, enum dmt_profile p,
+			 const struct dmt_dt_bridge *b, const struct dmt_device *d,
+			 struct dmt_answer *a, struct dmt_findings *f)
+{
+	size_t bypassed = 0;
+
+	for (size_t i = 0; i <= d->naliases; i++) {
+		uint16_t rid = i == 0 ? d->rid : d->aliases[i - 1];
+		int rc = map_one_rid(t, p, b, rid, a, f);
+
+		if (rc < 0)
+			return;
+		if (rc > 0 && p == DMT_PROFILE_LINUX)
+			return;
+		bypassed += rc > 0;
+		if (rc == 0 && a->nids && t->iommus[a->iommu].xen_grant)
+			break;	/* grant DMA reads the device RID only */
+	}
+	if (p == DMT_PROFILE_SPEC && bypassed && a->nids)
+		dmt_report(f, DMT_L_AmbiguousMatch, b->iommu_map.src_offset,
+			   "%zu of the device's %zu RIDs bypass the map while the others map",
+			   bypassed, d->naliases + 1);
+	a->found = a->nids > 0;
+	if (a->found)
+		a->reason = DMT_L_NONE;
+}
+
+static void resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
+			const struct dmt_device *d, struct dmt_answer *a,
+			struct dmt_findings *f)
+{
+	int32_t bi = find_bridge(t, p, d, f);
+	const struct dmt_dt_bridge *b;
+
+	if (bi < 0) {
+		a->reason = DMT_L_DTNoHostBridge;
+		return;
+	}
+	b = &t->bridges[bi];
+	resolve_msi(t, p, b, d, a, f);
+	if (is_self(t, d)) {
+		a->reason = DMT_L_IommuIsSelf;
+		return;
+	}
+	if (!b->iommu_map.present) {
+		a->reason = DMT_L_NoTranslation;
+		return;
+	}
+	walk_aliases(t, p, b, d, a, f);
+}
+
+/* ---- platform devices ---------------------------------------------------- */
+
+static const struct dmt_dt_node *find_node(const struct dmt_topo *t, const struct dmt_device *d)
+{
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct dmt_dt_node *n = &t->nodes[i];
+
+		if (d->kind == DMT_DEV_PATH ? strcmp(n->path, d->path) == 0
+					    : n->has_reg && n->reg_base == d->mmio)
+			return n;
+	}
+	return NULL;
+}
+
+static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
+			     const struct dmt_device *d, struct dmt_answer *a,
+			     struct dmt_findings *f)
+{
+	const struct dmt_dt_node *n = find_node(t, d);
+
+	if (!n) {
+		a->reason = DMT_L_DTNodeNotFound;
+		return;
+	}
+	a->reason = DMT_L_NoTranslation;
+	for (size_t i = 0; i < n->niommus; i++) {
+		const struct dmt_iommu_spec *s = &n->iommus[i];
+		char via[DMT_VIA_MAX];
+
+		if (s->target < 0)
+			break;	/* of_parse_phandle_with_args fails: the loop ends */
+		snprintf(via, sizeof(via), "iommus[%zu]@0x%llx", i,
+			 (unsigned long long)s->src_offset);
+		if (add_id(t, p, a, s->target, s->ncells ? s->cells[0] : 0, via, s->src_offset, f)) {
+			a->reason = DMT_L_DTAliasIommuConflict;
+			return;
+		}
+		if (t->iommus[s->target].xen_grant)
+			break;	/* of_iommu_xlate: NO_IOMMU; grant DMA reads entry 0 only */
+	}
+	a->found = a->nids > 0;
+	if (a->found)
+		a->reason = DMT_L_NONE;
+}
+
+int dmt_dt_resolve(const struct dmt_topo *t, enum dmt_profile p,
+		   const struct dmt_device *d, struct dmt_answer *a, struct dmt_findings *f)
+{
+	if (!t || !d || !a)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->iommu = -1;
+	if (d->kind == DMT_DEV_PCI)
+		resolve_pci(t, p, d, a, f);
+	else
+		resolve_platform(t, p, d, a, f);
+	return 0;
+}

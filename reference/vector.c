@@ -1,0 +1,321 @@
+/* Vector files: parsing (the grammar is in vectors/README.md). */
+#include "vector.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dmt_vector_init(struct dmt_vector *v)
+{
+	memset(v, 0, sizeof(*v));
+	dmt_lang_init(&v->lang);
+}
+
+void dmt_vector_free(struct dmt_vector *v)
+{
+	dmt_lang_free(&v->lang);
+	dmt_vector_init(v);
+}
+
+static int fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e) {
+		e->line = ln ? ln->lineno : 0;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int format_bit(const struct dmt_tok *t, uint8_t *bit)
+{
+	if (dmt_tok_eq(t, "viot"))
+		*bit = DMT_FMT_BIT(DMT_FMT_VIOT);
+	else if (dmt_tok_eq(t, "vtopo"))
+		*bit = DMT_FMT_BIT(DMT_FMT_VTOPO);
+	else if (dmt_tok_eq(t, "dtb"))
+		*bit = DMT_FMT_BIT(DMT_FMT_DTB);
+	else
+		return -1;
+	return 0;
+}
+
+/* "viot,dtb" → bits */
+static int format_list(const struct dmt_tok *t, uint8_t *bits)
+{
+	struct dmt_tok part;
+	size_t start = 0;
+
+	*bits = 0;
+	for (size_t i = 0; i <= t->n; i++) {
+		uint8_t b;
+
+		if (i < t->n && t->s[i] != ',')
+			continue;
+		part.s = t->s + start;
+		part.n = i - start;
+		if (format_bit(&part, &b))
+			return -1;
+		*bits |= b;
+		start = i + 1;
+	}
+	return *bits ? 0 : -1;
+}
+
+/* The rest of the line from token k on, as written. */
+static void rest_of_line(const struct dmt_line *ln, size_t k, char *out, size_t outlen)
+{
+	const struct dmt_tok *last = &ln->tok[ln->ntok - 1];
+	size_t n = (size_t)(last->s + last->n - ln->tok[k].s);
+
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, ln->tok[k].s, n);
+	out[n] = '\0';
+}
+
+static int st_cite(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	if (ln->ntok < 2)
+		return fail(e, ln, "cite needs the clause, binding, commit or bug it rests on");
+	if (v->cite[0])
+		return fail(e, ln, "a second cite line; put all sources on one");
+	rest_of_line(ln, 1, v->cite, sizeof(v->cite));
+	return 0;
+}
+
+static int st_encode(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	if (ln->ntok != 2 || format_list(&ln->tok[1], &v->encodings))
+		return fail(e, ln, "usage: encode viot|vtopo|dtb[,...]");
+	return 0;
+}
+
+static int st_vtopo_version(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	uint64_t n;
+
+	if (ln->ntok != 2 || !dmt_tok_u64(&ln->tok[1], 3, &n) || n < 2)
+		return fail(e, ln, "usage: vtopo-version 2|3");
+	v->enc_opts.vtopo_version = (unsigned)n;
+	return 0;
+}
+
+static int st_vtopo_iommu(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	char buf[32];
+	struct dmt_device d;
+
+	if (ln->ntok != 2 || !dmt_tok_copy(&ln->tok[1], buf, sizeof(buf)) ||
+	    dmt_device_parse(buf, &d) || d.kind != DMT_DEV_PCI || d.naliases)
+		return fail(e, ln, "usage: vtopo-iommu SSSS:BB:DD.F");
+	v->vtopo_iommu_known = true;
+	v->vtopo_iommu_segment = d.segment;
+	v->vtopo_iommu_bdf = d.rid;
+	return 0;
+}
+
+static int st_differ(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	uint8_t a, b;
+
+	if (ln->ntok < 4 || format_bit(&ln->tok[1], &a) || format_bit(&ln->tok[2], &b) || a == b)
+		return fail(e, ln, "usage: differ ENC ENC REASON (two different encodings and why)");
+	if (v->ndiffer == DMT_VEC_MAX_DIFFER)
+		return fail(e, ln, "more than %u differ lines", DMT_VEC_MAX_DIFFER);
+	v->differ[v->ndiffer++] = (uint8_t)(a | b);
+	return 0;
+}
+
+/* PROFILES[@ENC[,ENC]] */
+static int parse_scope(const struct dmt_tok *t, struct dmt_expect *x)
+{
+	struct dmt_tok prof = *t, enc = { 0 };
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->s[i] == '@') {
+			prof.n = i;
+			enc.s = t->s + i + 1;
+			enc.n = t->n - i - 1;
+			break;
+		}
+	}
+	if (dmt_tok_eq(&prof, "linux"))
+		x->profiles = DMT_ACTIVE(DMT_PROFILE_LINUX);
+	else if (dmt_tok_eq(&prof, "spec"))
+		x->profiles = DMT_ACTIVE(DMT_PROFILE_SPEC);
+	else if (dmt_tok_eq(&prof, "both"))
+		x->profiles = DMT_ACTIVE_ALL;
+	else
+		return -1;
+	if (enc.s && format_list(&enc, &x->encodings))
+		return -1;
+	return 0;
+}
+
+static int parse_labels(const struct dmt_line *ln, size_t from, struct dmt_expect *x,
+			struct dmt_lang_error *e)
+{
+	char name[64];
+
+	if (from >= ln->ntok)
+		return fail(e, ln, "lint and no-lint need at least one LABEL");
+	for (size_t i = from; i < ln->ntok; i++) {
+		enum dmt_label l;
+
+		if (x->nlabels == DMT_VEC_MAX_LABELS)
+			return fail(e, ln, "more than %u labels on one line", DMT_VEC_MAX_LABELS);
+		if (!dmt_tok_copy(&ln->tok[i], name, sizeof(name)) ||
+		    (l = dmt_label_lookup(name)) == DMT_L_NONE)
+			return fail(e, ln, "unknown label '%.*s'", (int)ln->tok[i].n, ln->tok[i].s);
+		x->labels[x->nlabels++] = l;
+	}
+	return 0;
+}
+
+static int parse_result(const struct dmt_line *ln, size_t from, struct dmt_expect *x,
+			struct dmt_lang_error *e)
+{
+	char name[64];
+	struct dmt_tok val;
+	uint64_t n;
+
+	if (from < ln->ntok && dmt_tok_eq(&ln->tok[from], "none")) {
+		if (ln->ntok != from + 2 || !dmt_tok_kv(&ln->tok[from + 1], "reason", &val) ||
+		    !dmt_tok_copy(&val, name, sizeof(name)) ||
+		    (x->reason = dmt_label_lookup(name)) == DMT_L_NONE)
+			return fail(e, ln, "usage: ... none reason=LABEL (a known label)");
+		x->found = false;
+		return 0;
+	}
+	x->found = true;
+	for (size_t i = from; i < ln->ntok; i++) {
+		const struct dmt_tok *t = &ln->tok[i];
+
+		if (dmt_tok_kv(t, "endpoint", &val)) {
+			if (x->nids == DMT_MAX_IDS || !dmt_tok_u64(&val, UINT32_MAX, &n))
+				return fail(e, ln, "endpoint= takes a 32-bit number (at most %u of them)", DMT_MAX_IDS);
+			x->ids[x->nids++] = (uint32_t)n;
+		} else if (dmt_tok_kv(t, "iommu", &val)) {
+			if (!dmt_tok_copy(&val, x->iommu, sizeof(x->iommu)))
+				return fail(e, ln, "iommu= name too long");
+			x->check_iommu = true;
+		} else if (dmt_tok_kv(t, "msi", &val)) {
+			if (!dmt_tok_u64(&val, UINT32_MAX, &n))
+				return fail(e, ln, "msi= takes a 32-bit number");
+			x->check_msi = true;
+			x->msi = (uint32_t)n;
+		} else {
+			return fail(e, ln, "unknown result word '%.*s' (endpoint=, iommu=, msi=, none)", (int)t->n, t->s);
+		}
+	}
+	if (x->nids == 0)
+		return fail(e, ln, "a result needs endpoint=... or none reason=LABEL");
+	return 0;
+}
+
+static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	struct dmt_expect *x;
+
+	if (v->nexpect == DMT_VEC_MAX_EXPECT)
+		return fail(e, ln, "more than %u expect lines", DMT_VEC_MAX_EXPECT);
+	x = &v->expect[v->nexpect];
+	memset(x, 0, sizeof(*x));
+	x->line = ln->lineno;
+	if (ln->ntok < 3 || parse_scope(&ln->tok[1], x))
+		return fail(e, ln, "usage: expect linux|spec|both[@ENC[,ENC]] DEVICE RESULT | lint LABEL... | no-lint LABEL...");
+	if (dmt_tok_eq(&ln->tok[2], "lint") || dmt_tok_eq(&ln->tok[2], "no-lint")) {
+		x->kind = dmt_tok_eq(&ln->tok[2], "lint") ? DMT_EXP_LINT : DMT_EXP_NO_LINT;
+		if (parse_labels(ln, 3, x, e))
+			return -1;
+	} else {
+		x->kind = DMT_EXP_RESOLVE;
+		if (!dmt_tok_copy(&ln->tok[2], x->device_text, sizeof(x->device_text)) ||
+		    dmt_device_parse(x->device_text, &x->dev))
+			return fail(e, ln, "bad DEVICE '%.*s'", (int)ln->tok[2].n, ln->tok[2].s);
+		if (parse_result(ln, 3, x, e))
+			return -1;
+	}
+	v->nexpect++;
+	return 0;
+}
+
+struct vstmt {
+	const char *word;
+	int (*fn)(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e);
+};
+
+static const struct vstmt vector_statements[] = {
+	{ "cite", st_cite },
+	{ "encode", st_encode },
+	{ "vtopo-version", st_vtopo_version },
+	{ "vtopo-iommu", st_vtopo_iommu },
+	{ "differ", st_differ },
+	{ "expect", st_expect },
+};
+
+static int vector_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	for (size_t i = 0; i < sizeof(vector_statements) / sizeof(vector_statements[0]); i++)
+		if (dmt_tok_eq(&ln->tok[0], vector_statements[i].word))
+			return vector_statements[i].fn(v, ln, e) ? -1 : 1;
+	return 0;
+}
+
+static int parse_vector(const char *text, size_t len, struct dmt_vector *v, struct dmt_lang_error *e,
+			bool strict)
+{
+	struct dmt_lines it;
+	struct dmt_line ln;
+
+	dmt_vector_init(v);
+	dmt_lines_init(&it, text, len);
+	while (dmt_lines_next(&it, &ln)) {
+		int r = dmt_lang_stmt(&v->lang, &ln, e);
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		r = vector_stmt(v, &ln, e);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return fail(e, &ln, "unknown keyword '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
+	}
+	if (dmt_lang_finish(&v->lang, e))
+		return -1;
+	if (!strict)
+		return 0;
+	if (!v->cite[0])
+		return fail(e, NULL, "no cite line: every vector says what it rests on");
+	if (v->nexpect == 0)
+		return fail(e, NULL, "no expect line: a vector must assert something");
+	if (v->lang.raw_format != DMT_FMT_UNKNOWN) {
+		uint8_t raw_bit = DMT_FMT_BIT(v->lang.raw_format);
+
+		for (size_t i = 0; i < v->nexpect; i++)
+			if (v->expect[i].encodings & ~raw_bit)
+				return fail(e, NULL, "line %u: a raw %s vector has no other encoding",
+					    v->expect[i].line, dmt_format_name(v->lang.raw_format));
+	}
+	return 0;
+}
+
+int dmt_vector_parse(const char *text, size_t len, struct dmt_vector *v, struct dmt_lang_error *e)
+{
+	return parse_vector(text, len, v, e, true);
+}
+
+int dmt_topology_parse(const char *text, size_t len, struct dmt_vector *v, struct dmt_lang_error *e)
+{
+	return parse_vector(text, len, v, e, false);
+}

@@ -1,0 +1,85 @@
+/* Golden vectors: a topology (language or raw bytes), queries, expectations per
+ * profile and encoding, and the citation they rest on (vectors/README.md). The
+ * parser and the runner are pure: text in, results through a callback. */
+#ifndef DMT_VECTOR_H
+#define DMT_VECTOR_H
+
+#include "dmatopo.h"
+#include "encode.h"
+#include "lang.h"
+
+#define DMT_FMT_BIT(f) (1u << (f))
+#define DMT_ENC_ALL (DMT_FMT_BIT(DMT_FMT_VIOT) | DMT_FMT_BIT(DMT_FMT_VTOPO) | DMT_FMT_BIT(DMT_FMT_DTB))
+#define DMT_VEC_MAX_EXPECT 256
+#define DMT_VEC_MAX_LABELS 8
+#define DMT_VEC_MAX_DIFFER 8
+
+enum dmt_expect_kind { DMT_EXP_RESOLVE, DMT_EXP_LINT, DMT_EXP_NO_LINT };
+
+struct dmt_expect {
+	unsigned line;
+	uint8_t profiles;		/* DMT_ACTIVE bits */
+	uint8_t encodings;		/* DMT_FMT_BIT bits; 0: all of the vector's */
+	enum dmt_expect_kind kind;
+	/* resolve */
+	char device_text[DMT_NAME_MAX];
+	struct dmt_device dev;
+	bool found;
+	size_t nids;
+	uint32_t ids[DMT_MAX_IDS];
+	enum dmt_label reason;
+	bool check_iommu;
+	char iommu[DMT_LANG_NAME_MAX];
+	bool check_msi;
+	uint32_t msi;
+	/* lint / no-lint */
+	size_t nlabels;
+	enum dmt_label labels[DMT_VEC_MAX_LABELS];
+};
+
+struct dmt_vector {
+	struct dmt_lang lang;
+	char cite[256];
+	uint8_t encodings;		/* from `encode`; 0: every one that can express it */
+	struct dmt_encode_opts enc_opts;
+	bool vtopo_iommu_known;
+	uint16_t vtopo_iommu_segment, vtopo_iommu_bdf;
+	size_t ndiffer;
+	uint8_t differ[DMT_VEC_MAX_DIFFER];	/* pairs as two DMT_FMT_BIT bits */
+	size_t nexpect;
+	struct dmt_expect expect[DMT_VEC_MAX_EXPECT];
+};
+
+void dmt_vector_init(struct dmt_vector *v);
+void dmt_vector_free(struct dmt_vector *v);
+/* 0, or -1 with e naming the line. A vector must have a cite and at least one expect. */
+int dmt_vector_parse(const char *text, size_t len, struct dmt_vector *v, struct dmt_lang_error *e);
+/* The same grammar without the vector requirements (cite, expect): what
+ * `dmatopo encode` reads. */
+int dmt_topology_parse(const char *text, size_t len, struct dmt_vector *v, struct dmt_lang_error *e);
+
+/* One checked fact. `what` says which expectation, encoding and profile; on
+ * failure `diag` gives both sides. */
+struct dmt_result {
+	bool ok;
+	unsigned line;			/* the vector line, 0 for runner-made checks */
+	char what[160];
+	char diag[320];
+};
+
+typedef void (*dmt_result_fn)(const struct dmt_result *r, void *ctx);
+
+/* Run every expectation of v for the profiles in `profiles` (DMT_ACTIVE bits):
+ * encode the topology each way, decode it, resolve and lint, compare, and also
+ * check that the encodings agree. Labels seen are OR'ed into seen[] (size
+ * DMT_L_COUNT, may be NULL) for the corpus-wide coverage check. Returns the
+ * number of failed results. */
+size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_fn fn, void *ctx,
+		      bool *seen);
+
+/* The bytes the vector's topology becomes in one encoding (patches applied).
+ * 0 with *out malloc'd; -1 when the encoding cannot express it (why filled). */
+int dmt_vector_input(const struct dmt_vector *v, enum dmt_format fmt, uint8_t **out, size_t *len,
+		     char *why, size_t whylen);
+
+#endif

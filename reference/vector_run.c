@@ -1,0 +1,397 @@
+/* The vector runner: encode, decode, resolve, lint, compare; and make the
+ * encodings agree with each other. Results go to a callback; no I/O here. */
+#include "vector.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const enum dmt_format all_formats[] = { DMT_FMT_VIOT, DMT_FMT_VTOPO, DMT_FMT_DTB };
+#define NFORMATS 3
+
+struct run {
+	const struct dmt_vector *v;
+	dmt_result_fn fn;
+	void *ctx;
+	size_t failed;
+	bool *seen;
+};
+
+static void emit(struct run *r, bool ok, unsigned line, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void emit(struct run *r, bool ok, unsigned line, const char *what, const char *fmt, ...)
+{
+	struct dmt_result res = { .ok = ok, .line = line };
+	va_list ap;
+
+	snprintf(res.what, sizeof(res.what), "%s", what);
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(res.diag, sizeof(res.diag), fmt, ap);
+		va_end(ap);
+	}
+	if (!ok)
+		r->failed++;
+	if (r->fn)
+		r->fn(&res, r->ctx);
+}
+
+int dmt_vector_input(const struct dmt_vector *v, enum dmt_format fmt, uint8_t **out, size_t *len,
+		     char *why, size_t whylen)
+{
+	const struct dmt_lang *l = &v->lang;
+	uint8_t *buf;
+	size_t n;
+
+	if (l->raw_format != DMT_FMT_UNKNOWN) {
+		if (fmt != l->raw_format) {
+			snprintf(why, whylen, "raw %s input", dmt_format_name(l->raw_format));
+			return -1;
+		}
+		buf = malloc(l->raw_len);
+		if (!buf) {
+			snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+		memcpy(buf, l->raw, l->raw_len);
+		n = l->raw_len;
+	} else if (dmt_encode(&l->topo, fmt, &v->enc_opts, &buf, &n, why, whylen)) {
+		return -1;
+	}
+	for (size_t i = 0; i < l->npatches; i++) {
+		const struct dmt_lang_patch *p = &l->patches[i];
+
+		if (p->enc != fmt)
+			continue;
+		if (p->offset > n || p->n > n - p->offset) {
+			snprintf(why, whylen, "patch at 0x%x runs past the %zu encoded bytes", p->offset, n);
+			free(buf);
+			return -1;
+		}
+		memcpy(buf + p->offset, p->bytes, p->n);
+	}
+	if (l->fix_checksum && fmt == DMT_FMT_VIOT)
+		dmt_acpi_fix_checksum(buf, n);
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Where the vtopo blob's own IOMMU sits: said by the vector, or the topology's
+ * single virtio-pci IOMMU. */
+static void decode_opts(const struct dmt_vector *v, struct dmt_decode_opts *o, enum dmt_format fmt)
+{
+	const struct dmt_topo *t = &v->lang.topo;
+
+	memset(o, 0, sizeof(*o));
+	o->format = fmt;
+	o->vtopo_version = v->enc_opts.vtopo_version;
+	if (v->vtopo_iommu_known) {
+		o->vtopo_iommu_known = true;
+		o->vtopo_iommu_segment = v->vtopo_iommu_segment;
+		o->vtopo_iommu_bdf = v->vtopo_iommu_bdf;
+	} else if (t->niommus == 1 && t->iommus[0].kind == DMT_IOMMU_VIRTIO_PCI && t->iommus[0].bdf_known) {
+		o->vtopo_iommu_known = true;
+		o->vtopo_iommu_segment = t->iommus[0].segment;
+		o->vtopo_iommu_bdf = t->iommus[0].bdf;
+	}
+}
+
+struct decoded {
+	bool present;			/* this encoding is part of the run */
+	bool ok;			/* dmt_decode returned 0 */
+	struct dmt_topo topo;
+	struct dmt_findings findings;
+	/* per profile: findings from decode plus every resolution */
+	struct dmt_findings pf[DMT_PROFILE_COUNT];
+};
+
+static void answer_text(const struct dmt_answer *a, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	if (!a->found) {
+		snprintf(out, len, "none reason=%s", dmt_label_name(a->reason));
+		return;
+	}
+	for (size_t i = 0; i < a->nids && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%sendpoint=0x%x", i ? " " : "", a->ids[i]);
+	if (a->has_msi && used < len)
+		snprintf(out + used, len - used, " msi=0x%x", a->msi_id);
+}
+
+static void expect_text(const struct dmt_expect *x, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	if (!x->found) {
+		snprintf(out, len, "none reason=%s", dmt_label_name(x->reason));
+		return;
+	}
+	for (size_t i = 0; i < x->nids && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%sendpoint=0x%x", i ? " " : "", x->ids[i]);
+	if (x->check_iommu && used < len)
+		used += (size_t)snprintf(out + used, len - used, " iommu=%s", x->iommu);
+	if (x->check_msi && used < len)
+		snprintf(out + used, len - used, " msi=0x%x", x->msi);
+}
+
+/* Does the decoded answer's IOMMU correspond to the language NAME? Compare what
+ * survives encoding: kind and location (VIOT, vtopo) or the DT path. */
+static bool iommu_matches(const struct dmt_vector *v, const struct dmt_topo *dec,
+			  const struct dmt_answer *a, const char *name)
+{
+	int32_t li = dmt_lang_lookup(&v->lang, name);
+	const struct dmt_iommu *want, *got;
+
+	if (li < 0 || a->iommu < 0 || (size_t)a->iommu >= dec->niommus)
+		return false;
+	want = &v->lang.topo.iommus[li];
+	got = &dec->iommus[a->iommu];
+	if (want->kind == DMT_IOMMU_DT || got->kind == DMT_IOMMU_DT)
+		return got->phandle == want->phandle ||
+		       (want->kind == DMT_IOMMU_DT && strcmp(want->name, got->name) == 0);
+	if (want->kind != got->kind)
+		return false;
+	if (want->kind == DMT_IOMMU_VIRTIO_MMIO)
+		return want->base == got->base;
+	return !got->bdf_known || (want->segment == got->segment && want->bdf == got->bdf);
+}
+
+static bool answer_matches(const struct dmt_vector *v, const struct dmt_topo *dec,
+			   const struct dmt_expect *x, const struct dmt_answer *a)
+{
+	if (x->found != a->found)
+		return false;
+	if (!x->found)
+		return x->reason == a->reason;
+	if (x->nids != a->nids || memcmp(x->ids, a->ids, x->nids * sizeof(x->ids[0])))
+		return false;
+	if (x->check_msi && (!a->has_msi || a->msi_id != x->msi))
+		return false;
+	if (x->check_iommu && !iommu_matches(v, dec, a, x->iommu))
+		return false;
+	return true;
+}
+
+static bool same_answer(const struct dmt_answer *a, const struct dmt_answer *b)
+{
+	if (a->found != b->found)
+		return false;
+	if (!a->found)
+		return true;	/* reasons legitimately differ between encodings */
+	return a->nids == b->nids && memcmp(a->ids, b->ids, a->nids * sizeof(a->ids[0])) == 0;
+}
+
+static void decode_all(struct run *r, struct decoded *d)
+{
+	const struct dmt_vector *v = r->v;
+
+	for (size_t k = 0; k < NFORMATS; k++) {
+		enum dmt_format fmt = all_formats[k];
+		bool wanted = v->encodings ? (v->encodings & DMT_FMT_BIT(fmt)) != 0 : true;
+		struct dmt_decode_opts o;
+		char why[DMT_WHY_MAX] = "", what[160];
+		uint8_t *buf;
+		size_t len;
+
+		dmt_findings_init(&d[k].findings);
+		for (int p = 0; p < DMT_PROFILE_COUNT; p++)
+			dmt_findings_init(&d[k].pf[p]);
+		dmt_topo_init(&d[k].topo);
+		if (!wanted)
+			continue;
+		if (dmt_vector_input(v, fmt, &buf, &len, why, sizeof(why))) {
+			/* Asked for explicitly: not being able to encode is a failure. */
+			if (v->encodings) {
+				snprintf(what, sizeof(what), "encode %s", dmt_format_name(fmt));
+				emit(r, false, 0, what, "cannot encode: %s", why);
+			}
+			continue;
+		}
+		decode_opts(v, &o, fmt);
+		d[k].present = true;
+		d[k].ok = dmt_decode(buf, len, &o, &d[k].topo, &d[k].findings) == 0;
+		for (int p = 0; p < DMT_PROFILE_COUNT; p++)
+			for (size_t i = 0; i < d[k].findings.count; i++)
+				dmt_report(&d[k].pf[p], d[k].findings.items[i].label,
+					   d[k].findings.items[i].offset, "%s", d[k].findings.items[i].msg);
+		free(buf);
+	}
+}
+
+static void check_lint(struct run *r, const struct dmt_expect *x, struct decoded *d, size_t k, int p)
+{
+	char what[160], missing[160] = "";
+	size_t used = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < x->nlabels; i++) {
+		bool has = dmt_findings_has(&d[k].pf[p], x->labels[i]);
+
+		if (has != (x->kind == DMT_EXP_LINT)) {
+			ok = false;
+			if (used < sizeof(missing))
+				used += (size_t)snprintf(missing + used, sizeof(missing) - used, " %s",
+							 dmt_label_name(x->labels[i]));
+		} else if (has && r->seen) {
+			r->seen[x->labels[i]] = true;
+		}
+	}
+	snprintf(what, sizeof(what), "line %u %s@%s %s", x->line,
+		 dmt_profile_name((enum dmt_profile)p), dmt_format_name(all_formats[k]),
+		 x->kind == DMT_EXP_LINT ? "lint" : "no-lint");
+	if (ok)
+		emit(r, true, x->line, what, NULL);
+	else
+		emit(r, false, x->line, what, "%s:%s", x->kind == DMT_EXP_LINT ? "not reported" : "reported",
+		     missing);
+}
+
+static bool differ_declared(const struct dmt_vector *v, size_t a, size_t b)
+{
+	uint8_t pair = (uint8_t)(DMT_FMT_BIT(all_formats[a]) | DMT_FMT_BIT(all_formats[b]));
+
+	for (size_t i = 0; i < v->ndiffer; i++)
+		if (v->differ[i] == pair)
+			return true;
+	return false;
+}
+
+static void run_resolves(struct run *r, struct decoded *d, uint8_t profiles)
+{
+	const struct dmt_vector *v = r->v;
+	struct dmt_answer *ans = calloc(NFORMATS, sizeof(*ans));
+	char what[160], want[160], got[160], other[160];
+
+	if (!ans) {
+		emit(r, false, 0, "runner", "out of memory");
+		return;
+	}
+	for (size_t xi = 0; xi < v->nexpect; xi++) {
+		const struct dmt_expect *x = &v->expect[xi];
+
+		if (x->kind != DMT_EXP_RESOLVE)
+			continue;
+		for (int p = 0; p < DMT_PROFILE_COUNT; p++) {
+			if (!(profiles & DMT_ACTIVE(p)))
+				continue;
+			for (size_t k = 0; k < NFORMATS; k++) {
+				memset(&ans[k], 0, sizeof(ans[k]));
+				if (d[k].present && d[k].ok)
+					dmt_resolve(&d[k].topo, (enum dmt_profile)p, &x->dev, &ans[k], &d[k].pf[p]);
+			}
+			if (x->profiles & DMT_ACTIVE(p)) {
+				for (size_t k = 0; k < NFORMATS; k++) {
+					bool in_scope = !x->encodings || (x->encodings & DMT_FMT_BIT(all_formats[k]));
+
+					if (!d[k].present || !in_scope)
+						continue;
+					snprintf(what, sizeof(what), "line %u %s@%s %s", x->line,
+						 dmt_profile_name((enum dmt_profile)p),
+						 dmt_format_name(all_formats[k]), x->device_text);
+					if (!d[k].ok) {
+						emit(r, false, x->line, what, "the %s input did not decode",
+						     dmt_format_name(all_formats[k]));
+						continue;
+					}
+					expect_text(x, want, sizeof(want));
+					answer_text(&ans[k], got, sizeof(got));
+					if (answer_matches(v, &d[k].topo, x, &ans[k])) {
+						if (!x->found && r->seen)
+							r->seen[x->reason] = true;
+						emit(r, true, x->line, what, NULL);
+					} else {
+						emit(r, false, x->line, what, "expected: %s; got: %s", want, got);
+					}
+				}
+			}
+			/* The encodings must agree on this device unless the vector says why not. */
+			for (size_t a = 0; a < NFORMATS; a++) {
+				for (size_t b = a + 1; b < NFORMATS; b++) {
+					if (!d[a].present || !d[b].present || !d[a].ok || !d[b].ok ||
+					    differ_declared(v, a, b) || !(x->profiles & DMT_ACTIVE(p)))
+						continue;
+					snprintf(what, sizeof(what), "line %u %s %s agrees %s=%s", x->line,
+						 dmt_profile_name((enum dmt_profile)p), x->device_text,
+						 dmt_format_name(all_formats[a]), dmt_format_name(all_formats[b]));
+					answer_text(&ans[a], got, sizeof(got));
+					answer_text(&ans[b], other, sizeof(other));
+					if (same_answer(&ans[a], &ans[b]))
+						emit(r, true, x->line, what, NULL);
+					else
+						emit(r, false, x->line, what, "%s says %s; %s says %s",
+						     dmt_format_name(all_formats[a]), got,
+						     dmt_format_name(all_formats[b]), other);
+				}
+			}
+		}
+	}
+	free(ans);
+}
+
+/* An expectation that no present encoding falls under would pass by never being
+ * checked: make that a failure. */
+static void check_scopes(struct run *r, const struct decoded *d, uint8_t profiles)
+{
+	char what[64];
+
+	for (size_t xi = 0; xi < r->v->nexpect; xi++) {
+		const struct dmt_expect *x = &r->v->expect[xi];
+		bool any = false;
+
+		if (!(x->profiles & profiles))
+			continue;
+		for (size_t k = 0; k < NFORMATS; k++)
+			any |= d[k].present && (!x->encodings || (x->encodings & DMT_FMT_BIT(all_formats[k])));
+		if (!any) {
+			snprintf(what, sizeof(what), "line %u scope", x->line);
+			emit(r, false, x->line, what, "this expectation applies to no encoding the vector has");
+		}
+	}
+}
+
+size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_fn fn, void *ctx,
+		      bool *seen)
+{
+	struct run r = { .v = v, .fn = fn, .ctx = ctx, .seen = seen };
+	struct decoded *d = calloc(NFORMATS, sizeof(*d));
+	size_t present = 0;
+
+	if (!d) {
+		emit(&r, false, 0, "runner", "out of memory");
+		return r.failed;
+	}
+	decode_all(&r, d);
+	for (size_t k = 0; k < NFORMATS; k++)
+		present += d[k].present;
+	if (!present)
+		emit(&r, false, 0, "encode", "no encoding can express this topology");
+	check_scopes(&r, d, profiles);
+	run_resolves(&r, d, profiles);
+	for (size_t xi = 0; xi < v->nexpect; xi++) {
+		const struct dmt_expect *x = &v->expect[xi];
+
+		if (x->kind == DMT_EXP_RESOLVE)
+			continue;
+		for (int p = 0; p < DMT_PROFILE_COUNT; p++) {
+			if (!(profiles & x->profiles & DMT_ACTIVE(p)))
+				continue;
+			for (size_t k = 0; k < NFORMATS; k++)
+				if (d[k].present && (!x->encodings || (x->encodings & DMT_FMT_BIT(all_formats[k]))))
+					check_lint(&r, x, d, k, p);
+		}
+	}
+	for (size_t k = 0; k < NFORMATS; k++) {
+		dmt_topo_free(&d[k].topo);
+		dmt_findings_free(&d[k].findings);
+		for (int p = 0; p < DMT_PROFILE_COUNT; p++)
+			dmt_findings_free(&d[k].pf[p]);
+	}
+	free(d);
+	return r.failed;
+}
