@@ -18,6 +18,9 @@ static const struct {
 	{ DMT_L_InputTooLarge, "needs a 16 MiB input; a unit test covers it" },
 	{ DMT_L_OutOfMemory, "allocation failure; not reachable from a vector" },
 	{ DMT_L_ModelLimit, "needs more than 65536 items; a unit test covers it" },
+	{ DMT_L_InputFormatUnknown, "vectors always name their encoding; test_core covers detection" },
+	{ DMT_L_VTOPOVersionUnknown, "vectors accept vtopo-version 2 or 3 only; test_vtopo covers it" },
+	{ DMT_L_GrantInvariant, "fires only on a corrupted model; test_grant corrupts one for each invariant" },
 };
 
 static void vectors_help(FILE *out)

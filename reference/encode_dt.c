@@ -309,7 +309,10 @@ static int write_item_props(struct dt_enc *e, const struct dt_item *it)
 		if (m->kind == DMT_IOMMU_VIRTIO_PCI || m->virtio_pci_iommu) {
 			uint32_t reg[5] = { (uint32_t)m->bdf << 8, 0, 0, 0, 0 };
 
-			if (prop_str(e, "compatible", "virtio,pci-iommu") ||
+			/* Both items, as bindings/virtio/pci-iommu.yaml and QEMU have them. */
+			static const char compat[] = "virtio,pci-iommu\0pci1af4,1057";
+
+			if (fdt_property(e->fdt, "compatible", compat, sizeof(compat)) ||
 			    (m->bdf_known && prop_cells(e, "reg", reg, 5)))
 				return -1;
 		} else if (m->kind == DMT_IOMMU_VIRTIO_MMIO) {

@@ -626,8 +626,6 @@ int dmt_lang_finish(struct dmt_lang *l, struct dmt_lang_error *e)
 	if (l->raw_format != DMT_FMT_UNKNOWN) {
 		if (l->uses_abstract || l->uses_dt)
 			return fail(e, NULL, "a raw input cannot also have topology statements");
-		if (l->raw_len == 0)
-			return fail(e, NULL, "raw input with no hex bytes");
 		return 0;
 	}
 	if (!l->uses_abstract && !l->uses_dt)

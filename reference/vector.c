@@ -14,6 +14,7 @@ void dmt_vector_init(struct dmt_vector *v)
 
 void dmt_vector_free(struct dmt_vector *v)
 {
+	free(v->grant);
 	dmt_lang_free(&v->lang);
 	dmt_vector_init(v);
 }
@@ -221,6 +222,94 @@ static int parse_result(const struct dmt_line *ln, size_t from, struct dmt_expec
 	return 0;
 }
 
+/* grant LINE: one line of the vector's grant op script (grammar in grant_script.c). */
+static int st_grant(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	char line[DMT_LINE_MAX + 2];
+	size_t n;
+
+	if (ln->ntok < 2)
+		return fail(e, ln, "usage: grant OPERATION...");
+	rest_of_line(ln, 1, line, sizeof(line) - 1);
+	n = strlen(line);
+	line[n++] = '\n';
+	if (v->grant_len + n > v->grant_cap) {
+		size_t ncap = v->grant_cap ? v->grant_cap * 2 : 1024;
+		char *p;
+
+		while (ncap < v->grant_len + n)
+			ncap *= 2;
+		if (ncap > DMT_LANG_RAW_MAX)
+			return fail(e, ln, "grant script longer than %u bytes", DMT_LANG_RAW_MAX);
+		p = realloc(v->grant, ncap);
+		if (!p)
+			return fail(e, ln, "out of memory");
+		v->grant = p;
+		v->grant_cap = ncap;
+	}
+	memcpy(v->grant + v->grant_len, line, n);
+	v->grant_len += n;
+	return 0;
+}
+
+/* grant-line N TEXT */
+static int parse_grant_line(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
+{
+	uint64_t n;
+
+	if (ln->ntok < 5 || !dmt_tok_u64(&ln->tok[3], 100000, &n) || n == 0)
+		return fail(e, ln, "usage: expect linux grant-line N TEXT (N from 1)");
+	x->grant_line = (unsigned)n;
+	rest_of_line(ln, 4, x->grant_text, sizeof(x->grant_text));
+	return 0;
+}
+
+/* grant-result ok|fail [LABEL...] */
+static int parse_grant_result(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
+{
+	if (ln->ntok < 4 || (!dmt_tok_eq(&ln->tok[3], "ok") && !dmt_tok_eq(&ln->tok[3], "fail")))
+		return fail(e, ln, "usage: expect linux grant-result ok|fail [LABEL...]");
+	x->grant_ok = dmt_tok_eq(&ln->tok[3], "ok");
+	return ln->ntok > 4 ? parse_labels(ln, 4, x, e) : 0;
+}
+
+/* domid DEVICE domid=N|none reason=LABEL [dom0] [force-grant] [pv] */
+static int parse_domid(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
+{
+	struct dmt_tok val;
+	char name[64];
+	uint64_t n;
+	size_t i = 5;
+
+	if (ln->ntok < 5 || !dmt_tok_copy(&ln->tok[3], x->device_text, sizeof(x->device_text)) ||
+	    dmt_device_parse(x->device_text, &x->dev))
+		return fail(e, ln, "usage: expect linux domid DEVICE domid=N|none reason=LABEL [dom0] [force-grant] [pv]");
+	if (dmt_tok_kv(&ln->tok[4], "domid", &val)) {
+		if (!dmt_tok_u64(&val, 0xffff, &n))
+			return fail(e, ln, "domid= takes a 16-bit number");
+		x->found = true;
+		x->domid = (uint32_t)n;
+	} else if (dmt_tok_eq(&ln->tok[4], "none") && ln->ntok > 5 &&
+		   dmt_tok_kv(&ln->tok[5], "reason", &val) && dmt_tok_copy(&val, name, sizeof(name)) &&
+		   (x->reason = dmt_label_lookup(name)) != DMT_L_NONE) {
+		x->found = false;
+		i = 6;
+	} else {
+		return fail(e, ln, "domid result: domid=N or none reason=LABEL");
+	}
+	for (; i < ln->ntok; i++) {
+		if (dmt_tok_eq(&ln->tok[i], "dom0"))
+			x->guest_dom0 = true;
+		else if (dmt_tok_eq(&ln->tok[i], "force-grant"))
+			x->guest_force_grant = true;
+		else if (dmt_tok_eq(&ln->tok[i], "pv"))
+			x->guest_pv = true;
+		else
+			return fail(e, ln, "unknown guest flag '%.*s' (dom0, force-grant, pv)", (int)ln->tok[i].n, ln->tok[i].s);
+	}
+	return 0;
+}
+
 static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	struct dmt_expect *x;
@@ -232,7 +321,19 @@ static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt
 	x->line = ln->lineno;
 	if (ln->ntok < 3 || parse_scope(&ln->tok[1], x))
 		return fail(e, ln, "usage: expect linux|spec|both[@ENC[,ENC]] DEVICE RESULT | lint LABEL... | no-lint LABEL...");
-	if (dmt_tok_eq(&ln->tok[2], "lint") || dmt_tok_eq(&ln->tok[2], "no-lint")) {
+	if (dmt_tok_eq(&ln->tok[2], "grant-line")) {
+		x->kind = DMT_EXP_GRANT_LINE;
+		if (parse_grant_line(ln, x, e))
+			return -1;
+	} else if (dmt_tok_eq(&ln->tok[2], "grant-result")) {
+		x->kind = DMT_EXP_GRANT_RESULT;
+		if (parse_grant_result(ln, x, e))
+			return -1;
+	} else if (dmt_tok_eq(&ln->tok[2], "domid")) {
+		x->kind = DMT_EXP_DOMID;
+		if (parse_domid(ln, x, e))
+			return -1;
+	} else if (dmt_tok_eq(&ln->tok[2], "lint") || dmt_tok_eq(&ln->tok[2], "no-lint")) {
 		x->kind = dmt_tok_eq(&ln->tok[2], "lint") ? DMT_EXP_LINT : DMT_EXP_NO_LINT;
 		if (parse_labels(ln, 3, x, e))
 			return -1;
@@ -260,6 +361,7 @@ static const struct vstmt vector_statements[] = {
 	{ "vtopo-iommu", st_vtopo_iommu },
 	{ "differ", st_differ },
 	{ "expect", st_expect },
+	{ "grant", st_grant },
 };
 
 static int vector_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
@@ -291,10 +393,20 @@ static int parse_vector(const char *text, size_t len, struct dmt_vector *v, stru
 		if (r == 0)
 			return fail(e, &ln, "unknown keyword '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
 	}
-	if (dmt_lang_finish(&v->lang, e))
+	/* A vector may be only a grant script: then it needs no topology. */
+	if ((v->grant_len == 0 || v->lang.uses_abstract || v->lang.uses_dt ||
+	     v->lang.raw_format != DMT_FMT_UNKNOWN) && dmt_lang_finish(&v->lang, e))
 		return -1;
 	if (!strict)
 		return 0;
+	if (v->grant_len) {
+		bool any = false;
+
+		for (size_t i = 0; i < v->nexpect; i++)
+			any |= v->expect[i].kind == DMT_EXP_GRANT_LINE || v->expect[i].kind == DMT_EXP_GRANT_RESULT;
+		if (!any)
+			return fail(e, NULL, "grant lines with no grant-line or grant-result expectation");
+	}
 	if (!v->cite[0])
 		return fail(e, NULL, "no cite line: every vector says what it rests on");
 	if (v->nexpect == 0)

@@ -14,7 +14,16 @@
 #define DMT_VEC_MAX_LABELS 8
 #define DMT_VEC_MAX_DIFFER 8
 
-enum dmt_expect_kind { DMT_EXP_RESOLVE, DMT_EXP_LINT, DMT_EXP_NO_LINT };
+enum dmt_expect_kind {
+	DMT_EXP_RESOLVE,	/* DEVICE RESULT */
+	DMT_EXP_LINT,		/* lint LABEL... */
+	DMT_EXP_NO_LINT,	/* no-lint LABEL... */
+	DMT_EXP_GRANT_LINE,	/* grant-line N TEXT: output line N of the grant script */
+	DMT_EXP_GRANT_RESULT,	/* grant-result ok|fail [LABEL...] */
+	DMT_EXP_DOMID,		/* domid DEVICE domid=N|none reason=LABEL [dom0] [force-grant] [pv] */
+};
+
+#define DMT_VEC_GRANT_TEXT 192
 
 struct dmt_expect {
 	unsigned line;
@@ -35,6 +44,12 @@ struct dmt_expect {
 	/* lint / no-lint */
 	size_t nlabels;
 	enum dmt_label labels[DMT_VEC_MAX_LABELS];
+	/* grant-line, grant-result, domid */
+	unsigned grant_line;
+	char grant_text[DMT_VEC_GRANT_TEXT];
+	bool grant_ok;
+	uint32_t domid;
+	bool guest_dom0, guest_force_grant, guest_pv;
 };
 
 struct dmt_vector {
@@ -48,6 +63,9 @@ struct dmt_vector {
 	uint8_t differ[DMT_VEC_MAX_DIFFER];	/* pairs as two DMT_FMT_BIT bits */
 	size_t nexpect;
 	struct dmt_expect expect[DMT_VEC_MAX_EXPECT];
+	/* `grant LINE` statements: an op script for the grant model */
+	char *grant;
+	size_t grant_len, grant_cap;
 };
 
 void dmt_vector_init(struct dmt_vector *v);

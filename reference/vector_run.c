@@ -1,6 +1,7 @@
 /* The vector runner: encode, decode, resolve, lint, compare; and make the
  * encodings agree with each other. Results go to a callback; no I/O here. */
 #include "vector.h"
+#include "grant.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,12 +51,13 @@ int dmt_vector_input(const struct dmt_vector *v, enum dmt_format fmt, uint8_t **
 			snprintf(why, whylen, "raw %s input", dmt_format_name(l->raw_format));
 			return -1;
 		}
-		buf = malloc(l->raw_len);
+		buf = malloc(l->raw_len ? l->raw_len : 1);
 		if (!buf) {
 			snprintf(why, whylen, "out of memory");
 			return -1;
 		}
-		memcpy(buf, l->raw, l->raw_len);
+		if (l->raw_len)
+			memcpy(buf, l->raw, l->raw_len);
 		n = l->raw_len;
 	} else if (dmt_encode(&l->topo, fmt, &v->enc_opts, &buf, &n, why, whylen)) {
 		return -1;
@@ -344,7 +346,8 @@ static void check_scopes(struct run *r, const struct decoded *d, uint8_t profile
 		const struct dmt_expect *x = &r->v->expect[xi];
 		bool any = false;
 
-		if (!(x->profiles & profiles))
+		if (!(x->profiles & profiles) || x->kind == DMT_EXP_GRANT_LINE ||
+		    x->kind == DMT_EXP_GRANT_RESULT || x->kind == DMT_EXP_DOMID)
 			continue;
 		for (size_t k = 0; k < NFORMATS; k++)
 			any |= d[k].present && (!x->encodings || (x->encodings & DMT_FMT_BIT(all_formats[k])));
@@ -355,28 +358,165 @@ static void check_scopes(struct run *r, const struct decoded *d, uint8_t profile
 	}
 }
 
+struct grant_out {
+	char (*line)[DMT_VEC_GRANT_TEXT];
+	size_t n, cap;
+};
+
+static void grant_collect(void *ctx, const char *line)
+{
+	struct grant_out *o = ctx;
+
+	if (o->n == o->cap) {
+		size_t ncap = o->cap ? o->cap * 2 : 64;
+		void *p;
+
+		if (ncap > 65536)
+			return;
+		p = realloc(o->line, ncap * sizeof(*o->line));
+		if (!p)
+			return;
+		o->line = p;
+		o->cap = ncap;
+	}
+	snprintf(o->line[o->n++], DMT_VEC_GRANT_TEXT, "%s", line);
+}
+
+/* The grant op script: run once on a fresh model, then every grant-line and
+ * grant-result expectation is checked against its output and findings. */
+static void run_grant(struct run *r, uint8_t profiles)
+{
+	const struct dmt_vector *v = r->v;
+	struct grant_out o = { 0 };
+	struct dmt_gnt_config c;
+	struct dmt_findings f;
+	struct dmt_gnt g;
+	char what[160];
+	int rc;
+
+	dmt_gnt_default_config(&c);
+	if (dmt_gnt_init(&g, &c) != DMT_GNT_OK) {
+		emit(r, false, 0, "grant", "the grant model could not be set up");
+		return;
+	}
+	dmt_findings_init(&f);
+	rc = dmt_gnt_script_run((const uint8_t *)v->grant, v->grant_len, &g, grant_collect, &o, &f, NULL);
+	for (size_t xi = 0; xi < v->nexpect; xi++) {
+		const struct dmt_expect *x = &v->expect[xi];
+
+		if (!(x->profiles & profiles))
+			continue;
+		if (x->kind == DMT_EXP_GRANT_LINE) {
+			const char *got = x->grant_line <= o.n ? o.line[x->grant_line - 1] : "(no such line)";
+
+			snprintf(what, sizeof(what), "line %u grant output line %u", x->line, x->grant_line);
+			if (strcmp(got, x->grant_text) == 0)
+				emit(r, true, x->line, what, NULL);
+			else
+				emit(r, false, x->line, what, "expected: %s; got: %s", x->grant_text, got);
+		} else if (x->kind == DMT_EXP_GRANT_RESULT) {
+			bool ok = (rc == 0) == x->grant_ok;
+			char missing[128] = "";
+			size_t used = 0;
+
+			for (size_t i = 0; i < x->nlabels; i++) {
+				if (dmt_findings_has(&f, x->labels[i])) {
+					if (r->seen)
+						r->seen[x->labels[i]] = true;
+					continue;
+				}
+				ok = false;
+				if (used < sizeof(missing))
+					used += (size_t)snprintf(missing + used, sizeof(missing) - used, " %s",
+								 dmt_label_name(x->labels[i]));
+			}
+			snprintf(what, sizeof(what), "line %u grant result", x->line);
+			if (ok)
+				emit(r, true, x->line, what, NULL);
+			else
+				emit(r, false, x->line, what, "expected %s%s%s; the script %s with %zu finding(s)",
+				     x->grant_ok ? "ok" : "fail", missing[0] ? ", missing:" : "", missing,
+				     rc == 0 ? "passed" : "failed", f.count);
+		}
+	}
+	free(o.line);
+	dmt_findings_free(&f);
+	dmt_gnt_free_all(&g);
+}
+
+/* domid expectations: the backend domain Linux picks from the vector's DTB. */
+static void run_domids(struct run *r, uint8_t profiles)
+{
+	const struct dmt_vector *v = r->v;
+	char what[160], why[DMT_WHY_MAX];
+	uint8_t *dtb = NULL;
+	size_t len = 0;
+	bool have_dtb = false, tried = false;
+
+	for (size_t xi = 0; xi < v->nexpect; xi++) {
+		const struct dmt_expect *x = &v->expect[xi];
+		struct dmt_gnt_guest gu = { .dom0 = x->guest_dom0, .force_grant = x->guest_force_grant,
+					    .pv = x->guest_pv };
+		struct dmt_gnt_domid out;
+		struct dmt_findings f;
+
+		if (x->kind != DMT_EXP_DOMID || !(x->profiles & profiles))
+			continue;
+		if (!tried) {
+			tried = true;
+			have_dtb = dmt_vector_input(v, DMT_FMT_DTB, &dtb, &len, why, sizeof(why)) == 0;
+		}
+		snprintf(what, sizeof(what), "line %u domid %s", x->line, x->device_text);
+		if (!have_dtb) {
+			emit(r, false, x->line, what, "no device tree: %s", why);
+			continue;
+		}
+		dmt_findings_init(&f);
+		memset(&out, 0, sizeof(out));
+		dmt_gnt_domid_dtb(dtb, len, &x->dev, &gu, &out, &f);
+		dmt_findings_free(&f);
+		if (out.found == x->found && (x->found ? out.domid == x->domid : out.reason == x->reason)) {
+			if (!x->found && r->seen)
+				r->seen[x->reason] = true;
+			emit(r, true, x->line, what, NULL);
+		} else if (out.found) {
+			emit(r, false, x->line, what, "got domid=%u", out.domid);
+		} else {
+			emit(r, false, x->line, what, "got none reason=%s", dmt_label_name(out.reason));
+		}
+	}
+	free(dtb);
+}
+
 size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_fn fn, void *ctx,
 		      bool *seen)
 {
 	struct run r = { .v = v, .fn = fn, .ctx = ctx, .seen = seen };
 	struct decoded *d = calloc(NFORMATS, sizeof(*d));
 	size_t present = 0;
+	bool has_topology = v->lang.uses_abstract || v->lang.uses_dt ||
+			    v->lang.raw_format != DMT_FMT_UNKNOWN;
 
 	if (!d) {
 		emit(&r, false, 0, "runner", "out of memory");
 		return r.failed;
 	}
-	decode_all(&r, d);
-	for (size_t k = 0; k < NFORMATS; k++)
-		present += d[k].present;
-	if (!present)
-		emit(&r, false, 0, "encode", "no encoding can express this topology");
-	check_scopes(&r, d, profiles);
-	run_resolves(&r, d, profiles);
+	if (has_topology) {
+		decode_all(&r, d);
+		for (size_t k = 0; k < NFORMATS; k++)
+			present += d[k].present;
+		if (!present)
+			emit(&r, false, 0, "encode", "no encoding can express this topology");
+		check_scopes(&r, d, profiles);
+		run_resolves(&r, d, profiles);
+	}
+	if (v->grant_len)
+		run_grant(&r, profiles);
+	run_domids(&r, profiles);
 	for (size_t xi = 0; xi < v->nexpect; xi++) {
 		const struct dmt_expect *x = &v->expect[xi];
 
-		if (x->kind == DMT_EXP_RESOLVE)
+		if (x->kind != DMT_EXP_LINT && x->kind != DMT_EXP_NO_LINT)
 			continue;
 		for (int p = 0; p < DMT_PROFILE_COUNT; p++) {
 			if (!(profiles & x->profiles & DMT_ACTIVE(p)))
