@@ -8,7 +8,7 @@ endif
 SAN      ?=
 OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-CFLAGS_BASE := -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) -Ireference -MMD -MP
+CFLAGS_BASE := -std=c11 -D_DEFAULT_SOURCE -g $(OPT) $(WARN) -Ireference -Iharness -MMD -MP
 ifeq ($(SAN),1)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS_SAN := -fsanitize=address,undefined

@@ -252,6 +252,51 @@ static int st_grant(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_
 	return 0;
 }
 
+/* replay x86_64|arm64 */
+static int st_replay(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	if (ln->ntok != 2 || (!dmt_tok_eq(&ln->tok[1], "x86_64") && !dmt_tok_eq(&ln->tok[1], "arm64")))
+		return fail(e, ln, "usage: replay x86_64|arm64");
+	dmt_tok_copy(&ln->tok[1], v->replay_arch, sizeof(v->replay_arch));
+	return 0;
+}
+
+/* A QEMU argument from a vector goes into an argv, never a shell, and must not
+ * name a file: no '/', no quotes, no option of its own. */
+static bool qemu_arg_ok(const struct dmt_tok *t)
+{
+	if (t->n == 0 || t->n >= DMT_VEC_QEMU_ARG || t->s[0] == '-')
+		return false;
+	for (size_t i = 0; i < t->n; i++) {
+		char c = t->s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == ',' || c == '=' || c == '.' || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* qemu-device DRIVER[,PROP=VAL...] */
+static int st_qemu_device(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	if (ln->ntok != 2 || !qemu_arg_ok(&ln->tok[1]))
+		return fail(e, ln, "usage: qemu-device DRIVER[,PROP=VAL...] (letters, digits and , = . - _ only)");
+	if (v->nqemu_devices == DMT_VEC_MAX_QEMU)
+		return fail(e, ln, "more than %u qemu-device lines", DMT_VEC_MAX_QEMU);
+	dmt_tok_copy(&ln->tok[1], v->qemu_device[v->nqemu_devices++], DMT_VEC_QEMU_ARG);
+	return 0;
+}
+
+/* qemu-machine PROP=VAL[,...] */
+static int st_qemu_machine(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	if (ln->ntok != 2 || !qemu_arg_ok(&ln->tok[1]) || v->qemu_machine[0])
+		return fail(e, ln, "usage: qemu-machine PROP=VAL[,...] (once)");
+	dmt_tok_copy(&ln->tok[1], v->qemu_machine, DMT_VEC_QEMU_ARG);
+	return 0;
+}
+
 /* grant-line N TEXT */
 static int parse_grant_line(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
 {
@@ -362,6 +407,9 @@ static const struct vstmt vector_statements[] = {
 	{ "differ", st_differ },
 	{ "expect", st_expect },
 	{ "grant", st_grant },
+	{ "replay", st_replay },
+	{ "qemu-device", st_qemu_device },
+	{ "qemu-machine", st_qemu_machine },
 };
 
 static int vector_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)

@@ -24,6 +24,8 @@ enum dmt_expect_kind {
 };
 
 #define DMT_VEC_GRANT_TEXT 192
+#define DMT_VEC_MAX_QEMU 32
+#define DMT_VEC_QEMU_ARG 160
 
 struct dmt_expect {
 	unsigned line;
@@ -66,6 +68,11 @@ struct dmt_vector {
 	/* `grant LINE` statements: an op script for the grant model */
 	char *grant;
 	size_t grant_len, grant_cap;
+	/* replay: the QEMU machine the vector boots (harness/replay) */
+	char replay_arch[16];		/* "x86_64" or "arm64", empty: no replay */
+	size_t nqemu_devices;
+	char qemu_device[DMT_VEC_MAX_QEMU][DMT_VEC_QEMU_ARG];
+	char qemu_machine[DMT_VEC_QEMU_ARG];	/* extra -machine properties */
 };
 
 void dmt_vector_init(struct dmt_vector *v);

@@ -1,0 +1,279 @@
+/* The CLI as users and scripts see it: output formats and exit statuses of
+ * decode, lint, resolve, encode and vectors, run in-process on temporary files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+/* The FACTS.md §6 q35 machine as the topology language writes it. */
+static const char q35_topo[] =
+	"viommu v0 pci 0000:00:02.0\n"
+	"range v0 seg 0 bdf 00:00.0..02:1f.7 ep 0\n"
+	"range v0 seg 0 bdf 40:00.0..41:1f.7 ep 0x4000\n";
+
+struct run {
+	int rc;
+	char *out, *err;
+	size_t outlen, errlen;
+};
+
+static void run_cmd(dmt_cmd_fn fn, struct run *r, int argc, ...)
+{
+	char *argv[16];
+	va_list ap;
+	FILE *out, *err;
+
+	va_start(ap, argc);
+	for (int i = 0; i < argc && i < 15; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	argv[argc] = NULL;
+	out = open_memstream(&r->out, &r->outlen);
+	err = open_memstream(&r->err, &r->errlen);
+	assert_non_null(out);
+	assert_non_null(err);
+	r->rc = fn(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static char *temp_file(const void *data, size_t len)
+{
+	char *path = strdup("/tmp/dmt-cli-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+/* Encode the q35 topology to a VIOT file through `dmatopo encode`. */
+static char *q35_viot(void)
+{
+	char *topo = temp_file(q35_topo, strlen(q35_topo));
+	char *viot = strdup("/tmp/dmt-cli-viot-XXXXXX");
+	struct run r;
+	int fd = mkstemp(viot);
+
+	close(fd);
+	run_cmd(cmd_encode, &r, 5, "encode", "--to", "viot", topo, "-o");
+	/* missing output path: usage error, nothing written */
+	assert_int_equal(r.rc, DMT_EXIT_USAGE);
+	run_free(&r);
+	run_cmd(cmd_encode, &r, 6, "encode", "--to", "viot", topo, "-o", viot);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	run_free(&r);
+	unlink(topo);
+	free(topo);
+	return viot;
+}
+
+static void resolve_prints_endpoints_and_none(void **state)
+{
+	char *viot = q35_viot();
+	struct run r;
+
+	(void)state;
+	run_cmd(cmd_resolve, &r, 5, "resolve", viot, "0000:00:05.0", "0000:02:03.0+02:00.0", "0000:00:02.0");
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "0000:00:05.0 endpoint=0x28 iommu=virtio-pci@0000:00:02.0 via="));
+	assert_non_null(strstr(r.out, "0000:02:03.0+02:00.0 endpoint=0x218 endpoint=0x200 iommu="));
+	assert_non_null(strstr(r.out, "0000:00:02.0 none reason=IommuIsSelf\n"));
+	run_free(&r);
+	/* the spec profile does not walk aliases */
+	run_cmd(cmd_resolve, &r, 5, "resolve", "--profile", "spec", viot, "0000:02:03.0+02:00.0");
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "endpoint=0x218 iommu="));
+	assert_null(strstr(r.out, "endpoint=0x200"));
+	run_free(&r);
+	unlink(viot);
+	free(viot);
+}
+
+static void resolve_json_lines(void **state)
+{
+	char *viot = q35_viot();
+	struct run r;
+
+	(void)state;
+	run_cmd(cmd_resolve, &r, 5, "resolve", "--json", viot, "0000:41:00.0", "0000:00:02.0");
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "{\"device\":\"0000:41:00.0\",\"profile\":\"linux\",\"found\":true,\"endpoints\":[16640],"));
+	assert_non_null(strstr(r.out, "{\"device\":\"0000:00:02.0\",\"profile\":\"linux\",\"found\":false,\"reason\":\"IommuIsSelf\"}\n"));
+	run_free(&r);
+	unlink(viot);
+	free(viot);
+}
+
+static void resolve_usage_errors_exit_2(void **state)
+{
+	char *viot = q35_viot();
+	struct run r;
+
+	(void)state;
+	run_cmd(cmd_resolve, &r, 3, "resolve", viot, "0000:00:20.0");
+	assert_int_equal(r.rc, DMT_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "bad DEVICE"));
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 3, "resolve", "/nonexistent/file", "0000:00:01.0");
+	assert_int_equal(r.rc, DMT_EXIT_USAGE);
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 4, "resolve", "--profile", "bsd", viot);
+	assert_int_equal(r.rc, DMT_EXIT_USAGE);
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 2, "resolve", "--help");
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "usage: dmatopo resolve"));
+	run_free(&r);
+	unlink(viot);
+	free(viot);
+}
+
+static void lint_clean_table_exits_0(void **state)
+{
+	char *viot = q35_viot();
+	struct run r;
+
+	(void)state;
+	run_cmd(cmd_lint, &r, 2, "lint", viot);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_null(strstr(r.out, "\nerror "));
+	assert_true(strncmp(r.out, "error ", 6) != 0);
+	assert_non_null(strstr(r.out, "# linux: "));
+	run_free(&r);
+	unlink(viot);
+	free(viot);
+}
+
+static void lint_bad_checksum_line_format(void **state)
+{
+	char *viot = q35_viot();
+	uint8_t *buf;
+	size_t len;
+	char *bad;
+	struct run r;
+
+	(void)state;
+	assert_int_equal(dmt_read_file(viot, &buf, &len, stderr), 0);
+	buf[9] ^= 0x55;
+	bad = temp_file(buf, len);
+	run_cmd(cmd_lint, &r, 2, "lint", bad);
+	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
+	/* SEVERITY Label @0xOFFSET: message [clause] */
+	assert_non_null(strstr(r.out, "error VIOTBadChecksum @0x9: "));
+	assert_non_null(strstr(r.out, "[ACPI 6.5 5.2.6]\n"));
+	run_free(&r);
+	free(buf);
+	unlink(bad);
+	free(bad);
+	unlink(viot);
+	free(viot);
+}
+
+static void lint_empty_and_missing_files(void **state)
+{
+	char *empty = temp_file("", 0);
+	struct run r;
+
+	(void)state;
+	run_cmd(cmd_lint, &r, 2, "lint", empty);
+	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
+	assert_non_null(strstr(r.out, "error InputEmpty @0x0: "));
+	run_free(&r);
+	run_cmd(cmd_lint, &r, 2, "lint", "/nonexistent/file");
+	assert_int_equal(r.rc, DMT_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "/nonexistent/file"));
+	run_free(&r);
+	run_cmd(cmd_lint, &r, 3, "lint", "--format", "acpi");
+	assert_int_equal(r.rc, DMT_EXIT_USAGE);
+	run_free(&r);
+	unlink(empty);
+	free(empty);
+}
+
+static void decode_prints_fields_with_offsets(void **state)
+{
+	char *viot = q35_viot();
+	struct run r;
+
+	(void)state;
+	run_cmd(cmd_decode, &r, 2, "decode", viot);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "[000h 0000   4]"));
+	assert_non_null(strstr(r.out, "Signature : \"VIOT\""));
+	assert_non_null(strstr(r.out, "Node Count : 0003"));
+	/* the range node at 0x40: its BDF end field at 0x40 + 14 */
+	assert_non_null(strstr(r.out, "[04Eh 0078   2]"));
+	run_free(&r);
+	unlink(viot);
+	free(viot);
+}
+
+static void vectors_runner_fails_on_a_wrong_expectation(void **state)
+{
+	static const char good[] =
+		"cite FACTS.md 6\n"
+		"viommu v0 pci 0000:00:02.0\n"
+		"range v0 seg 0 bdf 00:00.0..02:1f.7 ep 0\n"
+		"expect both 0000:00:05.0 endpoint=0x28\n";
+	static const char wrong[] =
+		"cite FACTS.md 6\n"
+		"viommu v0 pci 0000:00:02.0\n"
+		"range v0 seg 0 bdf 00:00.0..02:1f.7 ep 0\n"
+		"expect both 0000:00:05.0 endpoint=0x29\n";
+	static const char broken[] = "cite x\nfrobnicate\n";
+	char *g = temp_file(good, strlen(good)), *w = temp_file(wrong, strlen(wrong));
+	char *b = temp_file(broken, strlen(broken));
+	struct run r;
+
+	(void)state;
+	run_cmd(cmd_vectors, &r, 2, "vectors", g);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "KTAP version 1\n1..1\n"));
+	run_free(&r);
+	run_cmd(cmd_vectors, &r, 2, "vectors", w);
+	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
+	assert_non_null(strstr(r.out, "# expected: endpoint=0x29; got: endpoint=0x28"));
+	run_free(&r);
+	/* a malformed vector fails with file and line; the others still run */
+	run_cmd(cmd_vectors, &r, 3, "vectors", b, g);
+	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
+	assert_non_null(strstr(r.out, ":2: unknown keyword 'frobnicate'"));
+	assert_non_null(strstr(r.out, "# vectors: 1 passed, 1 failed"));
+	run_free(&r);
+	unlink(g);
+	unlink(w);
+	unlink(b);
+	free(g);
+	free(w);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(resolve_prints_endpoints_and_none),
+		cmocka_unit_test(resolve_json_lines),
+		cmocka_unit_test(resolve_usage_errors_exit_2),
+		cmocka_unit_test(lint_clean_table_exits_0),
+		cmocka_unit_test(lint_bad_checksum_line_format),
+		cmocka_unit_test(lint_empty_and_missing_files),
+		cmocka_unit_test(decode_prints_fields_with_offsets),
+		cmocka_unit_test(vectors_runner_fails_on_a_wrong_expectation),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
