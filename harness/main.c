@@ -11,6 +11,7 @@ static const struct dmt_cmd commands[] = {
 	{ "grant", cmd_grant, "Xen grant DMA: encode, decode, run op scripts, backend domid" },
 	{ "encode", cmd_encode, "write a topology (the vector language) as VIOT, vtopo blob or DTB" },
 	{ "vectors", cmd_vectors, "run golden vectors: KTAP on stdout, JUnit XML on request" },
+	{ "replay", cmd_replay, "boot vectors in QEMU and compare the kernel's endpoint IDs with the reference" },
 	{ "extract", cmd_extract, "find an ACPI table in a memory dump and write it out" },
 };
 

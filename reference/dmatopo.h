@@ -109,6 +109,12 @@ int dmt_map_id(const struct dmt_topo *t, const struct dmt_idmap *m, enum dmt_pro
 	       uint32_t id, int32_t want_target, int32_t *target, uint32_t *out,
 	       int32_t *entry, struct dmt_findings *f);
 
+/* The PCI domain Linux gives each host bridge of a decoded DTB (dom[i] for
+ * t->bridges[i], -1 when the bridge would fail to probe), as
+ * of_pci_bus_find_domain_nr does: linux,pci-domain, else the lowest free number
+ * in blob order. dom must hold t->nbridges entries. */
+void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom);
+
 const char *dmt_profile_name(enum dmt_profile p);
 int dmt_profile_parse(const char *s, enum dmt_profile *p);
 

@@ -28,7 +28,6 @@
 #define DT_HEADER_PAD 64u
 
 /* Defined in dt_resolve.c: the domain number Linux gives each host bridge. */
-void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom);
 
 enum dt_prop {
 	P_DEVICE_TYPE, P_COMPATIBLE, P_IOMMU_CELLS, P_MSI_CONTROLLER, P_PCI_DOMAIN,
@@ -629,9 +628,11 @@ static void place_iommu(struct dt_ctx *c, struct walk_state *w, int node,
 	if (idx >= w->collected || c->t->iommus[idx].src_offset != (uint64_t)node)
 		return;
 	m = &c->t->iommus[idx];
-	if (!status_okay(c, &np->p[P_STATUS]))
+	if (!status_okay(c, &np->p[P_STATUS])) {
+		m->disabled = true;
 		dmt_report(c->f, DMT_L_DTIommuDisabled, np->p[P_STATUS].tag,
 			   "%s is not status = \"okay\"", m->name);
+	}
 	if (w->pci_depth < 0 || !cell_at(c, &np->p[P_REG], 0, &hi))
 		return;
 	m->bdf = (uint16_t)(hi >> 8);
@@ -700,9 +701,11 @@ static void lint_entry(struct dt_ctx *c, const struct dmt_dt_bridge *b,
 			   "%s[%zu]: rid-base 0x%x has bits outside mask 0x%x", mn, i, e->id_base, m->mask);
 	if (e->length == 0)
 		dmt_report(c->f, DMT_L_DTMapEntryEmpty, e->src_offset, "%s[%zu] has length 0", mn, i);
-	if ((uint64_t)e->id_base + e->length > 0x100000000ull)
+	/* Linux computes the end in u32: an end of exactly 2^32 is 0 and the entry
+	 * never matches, so that counts as a wrap too. */
+	if ((uint64_t)e->id_base + e->length >= 0x100000000ull)
 		dmt_report(c->f, DMT_L_DTMapWrap, e->src_offset,
-			   "%s[%zu]: 0x%x + 0x%x passes 2^32", mn, i, e->id_base, e->length);
+			   "%s[%zu]: 0x%x + 0x%x reaches 2^32", mn, i, e->id_base, e->length);
 	if ((uint64_t)e->out_base + e->length > 0x100000000ull)
 		dmt_report(c->f, DMT_L_DTMapOutputWrap, e->src_offset,
 			   "%s[%zu]: out 0x%x + 0x%x passes 2^32", mn, i, e->out_base, e->length);
@@ -913,6 +916,17 @@ static int check_blob(const uint8_t *buf, size_t len, struct dmt_findings *f)
 		dmt_report(f, DMT_L_DTBadStructure, fdt_off_dt_struct(buf),
 			   "fdt_check_full: %s", fdt_strerror(rc));
 		return -1;
+	}
+	/* libfdt 1.6.1 accepts a structure block that does not open the root node;
+	 * dtc and Linux's unflatten_dt_nodes refuse it. */
+	{
+		int next;
+
+		if (fdt_next_tag(buf, 0, &next) != FDT_BEGIN_NODE) {
+			dmt_report(f, DMT_L_DTBadStructure, fdt_off_dt_struct(buf),
+				   "the structure block does not begin with FDT_BEGIN_NODE");
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -41,7 +41,6 @@
 #include <string.h>
 
 /* Also used by dt.c (no shared header is ours to extend). */
-void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom);
 
 void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom)
 {
@@ -214,6 +213,11 @@ static int map_one_rid(const struct dmt_topo *t, enum dmt_profile p,
 		a->reason = DMT_L_NoTranslation;
 		return 1;
 	}
+	if (t->iommus[tgt].disabled) {
+		/* of_iommu_xlate: an unavailable IOMMU node is NO_IOMMU for the device. */
+		a->reason = DMT_L_IommuUnavailable;
+		return -ENODEV;
+	}
 	map_via(via, "iommu-map", &b->iommu_map, entry);
 	if (add_id(t, p, a, tgt, out, via, b->iommu_map.e[entry].src_offset, f)) {
 		a->reason = DMT_L_DTAliasIommuConflict;
@@ -304,6 +308,16 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 
 		if (s->target < 0)
 			break;	/* of_parse_phandle_with_args fails: the loop ends */
+		/* of_iommu_xlate gives NO_IOMMU for a disabled node, which ends the loop
+		 * and leaves the device without IOMMU; grant-dma-ops refuses a
+		 * xen,grant-dma specifier that is not exactly one cell (-ESRCH). */
+		if (t->iommus[s->target].disabled ||
+		    (t->iommus[s->target].xen_grant && s->ncells != 1)) {
+			a->nids = 0;
+			a->iommu = -1;
+			a->reason = DMT_L_IommuUnavailable;
+			return;
+		}
 		snprintf(via, sizeof(via), "iommus[%zu]@0x%llx", i,
 			 (unsigned long long)s->src_offset);
 		if (add_id(t, p, a, s->target, s->ncells ? s->cells[0] : 0, via, s->src_offset, f)) {

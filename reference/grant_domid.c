@@ -63,7 +63,6 @@ static const struct dmt_dt_node *find_node(const struct dmt_topo *t, const struc
 
 /* Defined in dt_resolve.c: the PCI domain Linux gives each host bridge (-1: none).
  * No shared header declares it yet. */
-void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom);
 
 /* The host bridge whose Linux domain and bus range hold the device; first in DT
  * order, as the DT resolver picks it. */

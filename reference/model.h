@@ -42,6 +42,7 @@ struct dmt_iommu {
 	bool virtio_pci_iommu;		/* compatible "virtio,pci-iommu" */
 	bool xen_grant;			/* compatible "xen,grant-dma" */
 	bool msi_controller;		/* has msi-controller: a valid msi-map target */
+	bool disabled;			/* DT status is not "okay": of_iommu_xlate gives NO_IOMMU */
 	char name[DMT_NAME_MAX];	/* printable: "virtio-pci@0000:00:02.0", a DT path */
 };
 

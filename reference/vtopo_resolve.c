@@ -89,6 +89,13 @@ static int resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
 		a->reason = DMT_L_AmbiguousMatch;
 		return 0;
 	}
+	/* The proposal computes in u32 and wraps; the strict reading gives no ID past
+	 * the 32-bit endpoint space, as for VIOT. */
+	if (p == DMT_PROFILE_SPEC &&
+	    (uint64_t)(d->rid - m[0]->bdf_start) + m[0]->endpoint_start > UINT32_MAX) {
+		a->reason = DMT_L_EndpointIdWrap;
+		return 0;
+	}
 	set_answer(t, a, m[0]->iommu, (uint32_t)(d->rid - m[0]->bdf_start) + m[0]->endpoint_start,
 		   m[0]->ordinal, m[0]->src_offset);
 	return 0;
