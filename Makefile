@@ -99,3 +99,7 @@ fuzz-afl:
 	LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a OUT=$(CURDIR)/build/fuzz/afl AFL_QUIET=1 bash fuzz/build.sh
 	AFL_LLVM_CMPLOG=1 CC=afl-clang-fast CXX=afl-clang-fast++ CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" \
 	LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a OUT=$(CURDIR)/build/fuzz/afl-cmplog AFL_QUIET=1 bash fuzz/build.sh
+
+.PHONY: coverage
+coverage:
+	@bash ci/coverage

@@ -308,7 +308,8 @@ int cmd_vectors(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (files.overflow)
 		fprintf(err, "dmatopo vectors: more than %u files; the rest are not run\n", MAX_FILES);
-	qsort(files.path, files.n, sizeof(*files.path), cmp_str);
+	if (files.n)
+		qsort(files.path, files.n, sizeof(*files.path), cmp_str);
 	if (junit_path) {
 		junit = fopen(junit_path, "w");
 		if (!junit) {

@@ -459,7 +459,8 @@ int dmt_encode_dtb(const struct dmt_topo *t, uint8_t **out, size_t *len, char *w
 
 	if (collect(&e))
 		goto done;
-	qsort(e.items, e.n, sizeof(*e.items), path_cmp);
+	if (e.n)
+		qsort(e.items, e.n, sizeof(*e.items), path_cmp);
 	if (check_paths(&e))
 		goto done;
 	for (;;) {

@@ -318,6 +318,29 @@ static int parse_grant_result(const struct dmt_line *ln, struct dmt_expect *x, s
 	return ln->ntok > 4 ? parse_labels(ln, 4, x, e) : 0;
 }
 
+/* grant-decode ADDR [frames=N] ok|LABEL...: `dmatopo grant decode`'s findings */
+static int parse_grant_decode(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
+{
+	struct dmt_tok val;
+	size_t i = 4;
+	uint64_t n;
+
+	x->grant_frames = 64;
+	if (ln->ntok < 5 || !dmt_tok_u64(&ln->tok[3], UINT64_MAX, &x->grant_addr))
+		return fail(e, ln, "usage: expect linux grant-decode ADDR [frames=N] ok|LABEL...");
+	if (dmt_tok_kv(&ln->tok[4], "frames", &val)) {
+		if (!dmt_tok_u64(&val, 1024, &n) || n == 0)
+			return fail(e, ln, "frames= takes 1..1024");
+		x->grant_frames = (uint32_t)n;
+		i = 5;
+	}
+	if (i < ln->ntok && dmt_tok_eq(&ln->tok[i], "ok") && i + 1 == ln->ntok) {
+		x->grant_ok = true;
+		return 0;
+	}
+	return parse_labels(ln, i, x, e);
+}
+
 /* domid DEVICE domid=N|none reason=LABEL [dom0] [force-grant] [pv] */
 static int parse_domid(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
 {
@@ -349,8 +372,13 @@ static int parse_domid(const struct dmt_line *ln, struct dmt_expect *x, struct d
 			x->guest_force_grant = true;
 		else if (dmt_tok_eq(&ln->tok[i], "pv"))
 			x->guest_pv = true;
+		else if (dmt_tok_eq(&ln->tok[i], "before-2026"))
+			x->guest_before_2026 = true;
+		else if (dmt_tok_eq(&ln->tok[i], "warn"))
+			return parse_labels(ln, i + 1, x, e);
 		else
-			return fail(e, ln, "unknown guest flag '%.*s' (dom0, force-grant, pv)", (int)ln->tok[i].n, ln->tok[i].s);
+			return fail(e, ln, "unknown guest flag '%.*s' (dom0, force-grant, pv, before-2026, warn LABEL...)",
+				    (int)ln->tok[i].n, ln->tok[i].s);
 	}
 	return 0;
 }
@@ -373,6 +401,10 @@ static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt
 	} else if (dmt_tok_eq(&ln->tok[2], "grant-result")) {
 		x->kind = DMT_EXP_GRANT_RESULT;
 		if (parse_grant_result(ln, x, e))
+			return -1;
+	} else if (dmt_tok_eq(&ln->tok[2], "grant-decode")) {
+		x->kind = DMT_EXP_GRANT_DECODE;
+		if (parse_grant_decode(ln, x, e))
 			return -1;
 	} else if (dmt_tok_eq(&ln->tok[2], "domid")) {
 		x->kind = DMT_EXP_DOMID;
@@ -420,6 +452,17 @@ static int vector_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct d
 	return 0;
 }
 
+static bool needs_topology(const struct dmt_vector *v)
+{
+	for (size_t i = 0; i < v->nexpect; i++) {
+		enum dmt_expect_kind k = v->expect[i].kind;
+
+		if (k == DMT_EXP_RESOLVE || k == DMT_EXP_LINT || k == DMT_EXP_NO_LINT || k == DMT_EXP_DOMID)
+			return true;
+	}
+	return v->nexpect == 0;
+}
+
 static int parse_vector(const char *text, size_t len, struct dmt_vector *v, struct dmt_lang_error *e,
 			bool strict)
 {
@@ -441,9 +484,10 @@ static int parse_vector(const char *text, size_t len, struct dmt_vector *v, stru
 		if (r == 0)
 			return fail(e, &ln, "unknown keyword '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
 	}
-	/* A vector may be only a grant script: then it needs no topology. */
-	if ((v->grant_len == 0 || v->lang.uses_abstract || v->lang.uses_dt ||
-	     v->lang.raw_format != DMT_FMT_UNKNOWN) && dmt_lang_finish(&v->lang, e))
+	/* A topology is needed by resolve, lint and domid expectations; a vector of
+	 * grant scripts and addresses needs none. */
+	if ((needs_topology(v) || v->lang.uses_abstract || v->lang.uses_dt ||
+	     v->lang.raw_format != DMT_FMT_UNKNOWN || !strict) && dmt_lang_finish(&v->lang, e))
 		return -1;
 	if (!strict)
 		return 0;

@@ -20,7 +20,8 @@ enum dmt_expect_kind {
 	DMT_EXP_NO_LINT,	/* no-lint LABEL... */
 	DMT_EXP_GRANT_LINE,	/* grant-line N TEXT: output line N of the grant script */
 	DMT_EXP_GRANT_RESULT,	/* grant-result ok|fail [LABEL...] */
-	DMT_EXP_DOMID,		/* domid DEVICE domid=N|none reason=LABEL [dom0] [force-grant] [pv] */
+	DMT_EXP_DOMID,		/* domid DEVICE domid=N|none reason=LABEL [FLAGS] [warn LABEL...] */
+	DMT_EXP_GRANT_DECODE,	/* grant-decode ADDR [frames=N] ok|LABEL... */
 };
 
 #define DMT_VEC_GRANT_TEXT 192
@@ -51,7 +52,9 @@ struct dmt_expect {
 	char grant_text[DMT_VEC_GRANT_TEXT];
 	bool grant_ok;
 	uint32_t domid;
-	bool guest_dom0, guest_force_grant, guest_pv;
+	bool guest_dom0, guest_force_grant, guest_pv, guest_before_2026;
+	uint64_t grant_addr;
+	uint32_t grant_frames;
 };
 
 struct dmt_vector {

@@ -347,7 +347,8 @@ static void check_scopes(struct run *r, const struct decoded *d, uint8_t profile
 		bool any = false;
 
 		if (!(x->profiles & profiles) || x->kind == DMT_EXP_GRANT_LINE ||
-		    x->kind == DMT_EXP_GRANT_RESULT || x->kind == DMT_EXP_DOMID)
+		    x->kind == DMT_EXP_GRANT_RESULT || x->kind == DMT_EXP_DOMID ||
+		    x->kind == DMT_EXP_GRANT_DECODE)
 			continue;
 		for (size_t k = 0; k < NFORMATS; k++)
 			any |= d[k].present && (!x->encodings || (x->encodings & DMT_FMT_BIT(all_formats[k])));
@@ -444,6 +445,53 @@ static void run_grant(struct run *r, uint8_t profiles)
 	dmt_gnt_free_all(&g);
 }
 
+/* Every label an expectation lists must be among the findings; on a miss, one
+ * failed result naming them. Labels found are marked as covered. */
+static bool labels_present(struct run *r, const struct dmt_expect *x, const struct dmt_findings *f,
+			   const char *what)
+{
+	char missing[160] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < x->nlabels; i++) {
+		if (dmt_findings_has(f, x->labels[i]))
+			continue;
+		if (used < sizeof(missing))
+			used += (size_t)snprintf(missing + used, sizeof(missing) - used, " %s",
+						 dmt_label_name(x->labels[i]));
+	}
+	if (missing[0]) {
+		emit(r, false, x->line, what, "not reported:%s", missing);
+		return false;
+	}
+	for (size_t i = 0; r->seen && i < x->nlabels; i++)
+		r->seen[x->labels[i]] = true;
+	return true;
+}
+
+/* grant-decode: the findings `dmatopo grant decode` gives for an address. */
+static void run_grant_decodes(struct run *r, uint8_t profiles)
+{
+	char what[160];
+
+	for (size_t xi = 0; xi < r->v->nexpect; xi++) {
+		const struct dmt_expect *x = &r->v->expect[xi];
+		struct dmt_findings f;
+
+		if (x->kind != DMT_EXP_GRANT_DECODE || !(x->profiles & profiles))
+			continue;
+		snprintf(what, sizeof(what), "line %u grant-decode 0x%llx", x->line,
+			 (unsigned long long)x->grant_addr);
+		dmt_findings_init(&f);
+		dmt_gnt_dma_lint(x->grant_addr, x->grant_frames, &f);
+		if (x->grant_ok && f.count)
+			emit(r, false, x->line, what, "expected no finding, got %s", dmt_label_name(f.items[0].label));
+		else if (x->grant_ok || labels_present(r, x, &f, what))
+			emit(r, true, x->line, what, NULL);
+		dmt_findings_free(&f);
+	}
+}
+
 /* domid expectations: the backend domain Linux picks from the vector's DTB. */
 static void run_domids(struct run *r, uint8_t profiles)
 {
@@ -456,7 +504,7 @@ static void run_domids(struct run *r, uint8_t profiles)
 	for (size_t xi = 0; xi < v->nexpect; xi++) {
 		const struct dmt_expect *x = &v->expect[xi];
 		struct dmt_gnt_guest gu = { .dom0 = x->guest_dom0, .force_grant = x->guest_force_grant,
-					    .pv = x->guest_pv };
+					    .pv = x->guest_pv, .before_2026 = x->guest_before_2026 };
 		struct dmt_gnt_domid out;
 		struct dmt_findings f;
 
@@ -474,6 +522,10 @@ static void run_domids(struct run *r, uint8_t profiles)
 		dmt_findings_init(&f);
 		memset(&out, 0, sizeof(out));
 		dmt_gnt_domid_dtb(dtb, len, &x->dev, &gu, &out, &f);
+		if (!labels_present(r, x, &f, what)) {
+			dmt_findings_free(&f);
+			continue;
+		}
 		dmt_findings_free(&f);
 		if (out.found == x->found && (x->found ? out.domid == x->domid : out.reason == x->reason)) {
 			if (!x->found && r->seen)
@@ -513,6 +565,7 @@ size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_f
 	if (v->grant_len)
 		run_grant(&r, profiles);
 	run_domids(&r, profiles);
+	run_grant_decodes(&r, profiles);
 	for (size_t xi = 0; xi < v->nexpect; xi++) {
 		const struct dmt_expect *x = &v->expect[xi];
 
