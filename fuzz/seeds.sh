@@ -30,7 +30,9 @@ while IFS= read -r vec; do
 		fi
 	done
 done < <(find "$root/vectors" -name '*.vec' | sort)
+# grant op scripts: the `grant` lines of the vectors that have them
 while IFS= read -r g; do
-	cp "$g" "$out/grant/$(echo "${g#"$root"/vectors/}" | tr '/' '_')"
-done < <(find "$root/vectors" -name '*.grant' | sort)
+	name=$(echo "${g#"$root"/vectors/}" | tr '/' '_')
+	sed -n 's/^grant //p' "$g" >"$out/grant/${name%.vec}.txt"
+done < <(grep -l '^grant ' -r "$root/vectors" --include='*.vec' | sort)
 echo "seeds.sh: $n encoded inputs from $(find "$root/vectors" -name '*.vec' | wc -l) vectors"
