@@ -76,4 +76,10 @@ void dmt_unload(struct dmt_loaded *l);
 void dmt_print_json_string(FILE *out, const char *s);
 bool dmt_is_help(const char *arg);
 
+/* The arguments of a subcommand that reads one input: shared options and FILE.
+ * Returns -1 to go on with *path set, or the exit status to return (help
+ * printed: 0; a usage error said on err: 2). argv[0] names the subcommand. */
+int dmt_file_args(int argc, char **argv, struct dmt_input_opts *io, const char **path,
+		  void (*help)(FILE *), FILE *out, FILE *err);
+
 #endif

@@ -24,28 +24,9 @@ int cmd_decode(int argc, char **argv, FILE *out, FILE *err)
 	const char *path = NULL;
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		int r;
-
-		if (dmt_is_help(argv[i])) {
-			decode_help(out);
-			return DMT_EXIT_OK;
-		}
-		r = dmt_input_opt(&io, argc, argv, &i, err);
-		if (r < 0)
-			return DMT_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (argv[i][0] == '-' || path) {
-			fprintf(err, "dmatopo decode: unexpected argument '%s'\n", argv[i]);
-			return DMT_EXIT_USAGE;
-		}
-		path = argv[i];
-	}
-	if (!path) {
-		decode_help(err);
-		return DMT_EXIT_USAGE;
-	}
+	rc = dmt_file_args(argc, argv, &io, &path, decode_help, out, err);
+	if (rc >= 0)
+		return rc;
 	if (dmt_load(path, &io, &l, err))
 		return DMT_EXIT_USAGE;
 

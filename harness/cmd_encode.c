@@ -17,19 +17,6 @@ static void encode_help(FILE *out)
 		"I/O errors.\n");
 }
 
-static int parse_to(const char *s, enum dmt_format *f)
-{
-	if (strcmp(s, "viot") == 0)
-		*f = DMT_FMT_VIOT;
-	else if (strcmp(s, "vtopo") == 0)
-		*f = DMT_FMT_VTOPO;
-	else if (strcmp(s, "dtb") == 0)
-		*f = DMT_FMT_DTB;
-	else
-		return -1;
-	return 0;
-}
-
 int dmt_write_file(const char *path, const uint8_t *buf, size_t len, FILE *err)
 {
 	FILE *fp = fopen(path, "wb");
@@ -91,7 +78,7 @@ int cmd_encode(int argc, char **argv, FILE *out, FILE *err)
 			encode_help(out);
 			return DMT_EXIT_OK;
 		} else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
-			if (parse_to(argv[++i], &fmt)) {
+			if (dmt_format_parse(argv[++i], &fmt)) {
 				fprintf(err, "dmatopo encode: --to takes viot, vtopo or dtb\n");
 				return DMT_EXIT_USAGE;
 			}

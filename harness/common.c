@@ -73,26 +73,13 @@ void dmt_print_json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static int parse_format(const char *s, enum dmt_format *f)
-{
-	if (strcmp(s, "viot") == 0)
-		*f = DMT_FMT_VIOT;
-	else if (strcmp(s, "vtopo") == 0)
-		*f = DMT_FMT_VTOPO;
-	else if (strcmp(s, "dtb") == 0)
-		*f = DMT_FMT_DTB;
-	else
-		return -1;
-	return 0;
-}
-
 int dmt_input_opt(struct dmt_input_opts *io, int argc, char **argv, int *i, FILE *err)
 {
 	const char *opt = argv[*i];
 	const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
 
 	if (strcmp(opt, "--format") == 0) {
-		if (!val || parse_format(val, &io->decode.format)) {
+		if (!val || dmt_format_parse(val, &io->decode.format)) {
 			fprintf(err, "dmatopo: --format takes viot, vtopo or dtb\n");
 			return -1;
 		}
@@ -147,4 +134,33 @@ void dmt_unload(struct dmt_loaded *l)
 bool dmt_is_help(const char *arg)
 {
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int dmt_file_args(int argc, char **argv, struct dmt_input_opts *io, const char **path,
+		  void (*help)(FILE *), FILE *out, FILE *err)
+{
+	*path = NULL;
+	for (int i = 1; i < argc; i++) {
+		int r;
+
+		if (dmt_is_help(argv[i])) {
+			help(out);
+			return DMT_EXIT_OK;
+		}
+		r = dmt_input_opt(io, argc, argv, &i, err);
+		if (r < 0)
+			return DMT_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (argv[i][0] == '-' || *path) {
+			fprintf(err, "dmatopo %s: unexpected argument '%s'\n", argv[0], argv[i]);
+			return DMT_EXIT_USAGE;
+		}
+		*path = argv[i];
+	}
+	if (!*path) {
+		help(err);
+		return DMT_EXIT_USAGE;
+	}
+	return -1;
 }

@@ -66,3 +66,16 @@ int dmt_decode(const uint8_t *buf, size_t len, const struct dmt_decode_opts *o,
 		return -1;
 	}
 }
+
+int dmt_format_parse(const char *s, enum dmt_format *f)
+{
+	static const enum dmt_format all[] = { DMT_FMT_VIOT, DMT_FMT_VTOPO, DMT_FMT_DTB };
+
+	for (size_t i = 0; s && i < sizeof(all) / sizeof(all[0]); i++) {
+		if (strcmp(s, dmt_format_name(all[i])) == 0) {
+			*f = all[i];
+			return 0;
+		}
+	}
+	return -1;
+}

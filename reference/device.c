@@ -1,20 +1,10 @@
 /* Device designators: how a user, a vector or the replay names the device to
  * resolve. Strict: anything that is not exactly the grammar is refused. */
 #include "dmatopo.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Exactly ndigits..maxdigits hex digits; advances *s. */
 static int parse_hex(const char **s, unsigned mindigits, unsigned maxdigits, uint64_t *v)
@@ -22,10 +12,10 @@ static int parse_hex(const char **s, unsigned mindigits, unsigned maxdigits, uin
 	uint64_t acc = 0;
 	unsigned n = 0;
 
-	while (hexval(**s) >= 0) {
+	while (dmt_hex_digit(**s) >= 0) {
 		if (n == maxdigits)
 			return -1;
-		acc = acc << 4 | (uint64_t)hexval(**s);
+		acc = acc << 4 | (uint64_t)dmt_hex_digit(**s);
 		(*s)++;
 		n++;
 	}

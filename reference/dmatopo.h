@@ -28,6 +28,8 @@ struct dmt_decode_opts {
  * (a vtopo blob has no magic and must be asked for). */
 enum dmt_format dmt_detect(const uint8_t *buf, size_t len);
 const char *dmt_format_name(enum dmt_format f);
+/* "viot", "vtopo" or "dtb"; 0 or -1. */
+int dmt_format_parse(const char *s, enum dmt_format *f);
 
 /* Decode into t (initialised by the call) and report every structural and
  * semantic finding into f (may be NULL). Returns 0 when a model was produced
@@ -93,7 +95,8 @@ int dmt_resolve(const struct dmt_topo *t, enum dmt_profile p,
 		const struct dmt_device *d, struct dmt_answer *a,
 		struct dmt_findings *f);
 
-/* Per-format resolvers behind dmt_resolve. */
+/* Per-format resolvers behind dmt_resolve, which checks the arguments and clears
+ * the answer (iommu = -1) before calling them: call dmt_resolve. */
 int dmt_viot_resolve(const struct dmt_topo *t, enum dmt_profile p,
 		     const struct dmt_device *d, struct dmt_answer *a, struct dmt_findings *f);
 int dmt_vtopo_resolve(const struct dmt_topo *t, enum dmt_profile p,

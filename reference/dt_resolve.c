@@ -335,10 +335,6 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 int dmt_dt_resolve(const struct dmt_topo *t, enum dmt_profile p,
 		   const struct dmt_device *d, struct dmt_answer *a, struct dmt_findings *f)
 {
-	if (!t || !d || !a)
-		return -1;
-	memset(a, 0, sizeof(*a));
-	a->iommu = -1;
 	if (d->kind == DMT_DEV_PCI)
 		resolve_pci(t, p, d, a, f);
 	else

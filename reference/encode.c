@@ -1,8 +1,21 @@
 /* Encoder dispatch. */
 #include "encode.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+int dmt_encode_refuse(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && whylen) {
+		va_start(ap, fmt);
+		vsnprintf(why, whylen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
 
 int dmt_encode(const struct dmt_topo *t, enum dmt_format fmt, const struct dmt_encode_opts *o,
 	       uint8_t **out, size_t *len, char *why, size_t whylen)
@@ -15,9 +28,7 @@ int dmt_encode(const struct dmt_topo *t, enum dmt_format fmt, const struct dmt_e
 	case DMT_FMT_DTB:
 		return dmt_encode_dtb(t, out, len, why, whylen);
 	default:
-		if (why && whylen)
-			snprintf(why, whylen, "no encoder for format %d", (int)fmt);
-		return -1;
+		return dmt_encode_refuse(why, whylen, "no encoder for format %d", (int)fmt);
 	}
 }
 

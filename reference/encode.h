@@ -42,6 +42,9 @@ static inline bool dmt_encode_reverse(const struct dmt_topo *t)
 	return !t->first_match_order;
 }
 
+/* Say in why[] what an encoding cannot express; returns -1. */
+int dmt_encode_refuse(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Recompute the ACPI checksum byte of a table in place (length from the header). */
 void dmt_acpi_fix_checksum(uint8_t *buf, size_t len);
 

@@ -8,21 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 void dmt_acpi_fix_checksum(uint8_t *buf, size_t len)
 {
 	uint32_t tlen;
@@ -43,17 +28,17 @@ void dmt_acpi_fix_checksum(uint8_t *buf, size_t len)
 static int check_expressible(const struct dmt_topo *t, char *why, size_t whylen)
 {
 	if (t->nbridges || t->nnodes)
-		return refuse(why, whylen, "device-tree bridges and nodes have no VIOT form");
+		return dmt_encode_refuse(why, whylen, "device-tree bridges and nodes have no VIOT form");
 	for (size_t i = 0; i < t->niommus; i++) {
 		const struct dmt_iommu *m = &t->iommus[i];
 
 		if (m->kind == DMT_IOMMU_DT)
-			return refuse(why, whylen, "IOMMU %zu is a device-tree node; VIOT has virtio-pci and virtio-mmio IOMMUs only", i);
+			return dmt_encode_refuse(why, whylen, "IOMMU %zu is a device-tree node; VIOT has virtio-pci and virtio-mmio IOMMUs only", i);
 		if (m->kind == DMT_IOMMU_VIRTIO_PCI && !m->bdf_known)
-			return refuse(why, whylen, "IOMMU %zu has no known BDF", i);
+			return dmt_encode_refuse(why, whylen, "IOMMU %zu has no known BDF", i);
 	}
 	if (1 + t->niommus + t->nranges + t->nmmio > 0xffff)
-		return refuse(why, whylen, "more nodes than the 16-bit Node Count holds");
+		return dmt_encode_refuse(why, whylen, "more nodes than the 16-bit Node Count holds");
 	return 0;
 }
 
@@ -136,7 +121,7 @@ int dmt_encode_viot(const struct dmt_topo *t, uint8_t **out, size_t *len, char *
 		size += iommu_node_size(&t->iommus[i]);
 	size += t->nranges * DMT_VIOT_PCI_RANGE_SIZE + t->nmmio * DMT_VIOT_MMIO_EP_SIZE;
 	if (size > 0xffff)
-		return refuse(why, whylen, "%zu bytes: node offsets are 16-bit, the table must stay below 64 KiB", size);
+		return dmt_encode_refuse(why, whylen, "%zu bytes: node offsets are 16-bit, the table must stay below 64 KiB", size);
 	/* A later VIOT node wins under Linux: a first-match model is written from its end. */
 	order = dmt_entry_order(t, t->first_match_order);
 	buf = calloc(1, size);
@@ -145,7 +130,7 @@ int dmt_encode_viot(const struct dmt_topo *t, uint8_t **out, size_t *len, char *
 		free(order);
 		free(buf);
 		free(iommu_off);
-		return refuse(why, whylen, "out of memory");
+		return dmt_encode_refuse(why, whylen, "out of memory");
 	}
 	off = DMT_VIOT_HEADER_SIZE;
 	for (size_t i = 0; i < t->niommus; i++) {

@@ -12,36 +12,21 @@
 
 #define V2_ITEM_LENGTH 16u
 
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int refuse(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static int check_expressible(const struct dmt_topo *t, char *why, size_t whylen)
 {
 	if (t->nbridges || t->nnodes)
-		return refuse(why, whylen, "device-tree bridges and nodes have no vtopo form");
+		return dmt_encode_refuse(why, whylen, "device-tree bridges and nodes have no vtopo form");
 	if (t->niommus != 1)
-		return refuse(why, whylen, "a vtopo blob describes the topology of exactly one IOMMU (this has %zu)", t->niommus);
+		return dmt_encode_refuse(why, whylen, "a vtopo blob describes the topology of exactly one IOMMU (this has %zu)", t->niommus);
 	if (t->iommus[0].kind == DMT_IOMMU_DT)
-		return refuse(why, whylen, "the IOMMU is a device-tree node, not a virtio-iommu");
+		return dmt_encode_refuse(why, whylen, "the IOMMU is a device-tree node, not a virtio-iommu");
 	for (size_t i = 0; i < t->nranges; i++) {
 		if (t->ranges[i].seg_start != t->ranges[i].seg_end)
-			return refuse(why, whylen, "range %zu spans segments %u..%u; a vtopo PCI range has one hierarchy",
+			return dmt_encode_refuse(why, whylen, "range %zu spans segments %u..%u; a vtopo PCI range has one hierarchy",
 				      i, t->ranges[i].seg_start, t->ranges[i].seg_end);
 	}
 	if (t->nranges + t->nmmio > 4096)
-		return refuse(why, whylen, "more than 4096 items");
+		return dmt_encode_refuse(why, whylen, "more than 4096 items");
 	return 0;
 }
 
@@ -110,7 +95,7 @@ int dmt_encode_vtopo(const struct dmt_topo *t, const struct dmt_encode_opts *o, 
 	uint8_t *buf;
 
 	if (version != 2 && version != 3)
-		return refuse(why, whylen, "vtopo version %u is neither 2 nor 3", version);
+		return dmt_encode_refuse(why, whylen, "vtopo version %u is neither 2 nor 3", version);
 	if (check_expressible(t, why, whylen))
 		return -1;
 	cfg = dmt_vtopo_config_layout(version);
@@ -119,7 +104,7 @@ int dmt_encode_vtopo(const struct dmt_topo *t, const struct dmt_encode_opts *o, 
 	size = off + items * step;
 	buf = calloc(1, size);
 	if (!buf)
-		return refuse(why, whylen, "out of memory");
+		return dmt_encode_refuse(why, whylen, "out of memory");
 	put_config_common(cfg, buf, version);
 	if (version == 2) {
 		dmt_field_put(cfg, DMT_VTOPO2_CFG_TOPO_OFFSET, buf, 0, items ? off : 0);
@@ -133,7 +118,7 @@ int dmt_encode_vtopo(const struct dmt_topo *t, const struct dmt_encode_opts *o, 
 	order = dmt_entry_order(t, dmt_encode_reverse(t));
 	if (!order && items) {
 		free(buf);
-		return refuse(why, whylen, "out of memory");
+		return dmt_encode_refuse(why, whylen, "out of memory");
 	}
 	for (size_t k = 0; k < items; k++) {
 		if (version == 2)

@@ -24,10 +24,7 @@ void dmt_lang_free(struct dmt_lang *l)
 	dmt_lang_init(l);
 }
 
-static int fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
+int dmt_lang_fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,13 +115,13 @@ static int add_name(struct dmt_lang *l, const struct dmt_line *ln, const struct 
 	char name[DMT_LANG_NAME_MAX];
 
 	if (!valid_name(t) || !dmt_tok_copy(t, name, sizeof(name)))
-		return fail(e, ln, "'%.*s' is not a NAME", (int)t->n, t->s);
+		return dmt_lang_fail(e, ln, "'%.*s' is not a NAME", (int)t->n, t->s);
 	if (dmt_tok_eq(t, "dangling"))
-		return fail(e, ln, "'dangling' is reserved for map entries that point nowhere");
+		return dmt_lang_fail(e, ln, "'dangling' is reserved for map entries that point nowhere");
 	if (dmt_lang_lookup(l, name) >= 0)
-		return fail(e, ln, "NAME '%s' is defined twice", name);
+		return dmt_lang_fail(e, ln, "NAME '%s' is defined twice", name);
 	if (l->nnames == DMT_LANG_MAX_NAMES)
-		return fail(e, ln, "more than %u NAMEs", DMT_LANG_MAX_NAMES);
+		return dmt_lang_fail(e, ln, "more than %u NAMEs", DMT_LANG_MAX_NAMES);
 	strcpy(l->names[l->nnames].name, name);
 	l->names[l->nnames].iommu = iommu;
 	l->nnames++;
@@ -158,16 +155,16 @@ static int st_viommu(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 	uint64_t v;
 
 	if (ln->ntok != 4)
-		return fail(e, ln, "usage: viommu NAME pci SSSS:BB:DD.F | viommu NAME mmio ADDR");
+		return dmt_lang_fail(e, ln, "usage: viommu NAME pci SSSS:BB:DD.F | viommu NAME mmio ADDR");
 	if (add_name(l, ln, &ln->tok[1], (int32_t)l->topo.niommus, e))
 		return -1;
 	m = new_iommu(l);
 	if (!m)
-		return fail(e, ln, "too many IOMMUs");
+		return dmt_lang_fail(e, ln, "too many IOMMUs");
 	m->virtio_pci_iommu = false;
 	if (dmt_tok_eq(&ln->tok[2], "pci")) {
 		if (!tok_bdf(&ln->tok[3], true, &m->segment, &m->bdf))
-			return fail(e, ln, "'%.*s' is not SSSS:BB:DD.F", (int)ln->tok[3].n, ln->tok[3].s);
+			return dmt_lang_fail(e, ln, "'%.*s' is not SSSS:BB:DD.F", (int)ln->tok[3].n, ln->tok[3].s);
 		m->kind = DMT_IOMMU_VIRTIO_PCI;
 		m->bdf_known = true;
 		m->virtio_pci_iommu = true;
@@ -175,12 +172,12 @@ static int st_viommu(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 			 m->bdf >> 8, (m->bdf >> 3) & 0x1f, m->bdf & 7);
 	} else if (dmt_tok_eq(&ln->tok[2], "mmio")) {
 		if (!dmt_tok_u64(&ln->tok[3], UINT64_MAX, &v))
-			return fail(e, ln, "'%.*s' is not an address", (int)ln->tok[3].n, ln->tok[3].s);
+			return dmt_lang_fail(e, ln, "'%.*s' is not an address", (int)ln->tok[3].n, ln->tok[3].s);
 		m->kind = DMT_IOMMU_VIRTIO_MMIO;
 		m->base = v;
 		snprintf(m->name, sizeof(m->name), "virtio-mmio@0x%llx", (unsigned long long)v);
 	} else {
-		return fail(e, ln, "viommu transport must be pci or mmio");
+		return dmt_lang_fail(e, ln, "viommu transport must be pci or mmio");
 	}
 	l->uses_abstract = true;
 	return 1;
@@ -197,34 +194,34 @@ static int st_range(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_la
 	size_t i;
 
 	if (ln->ntok < 2 || (r.iommu = ref_name(l, &ln->tok[1])) < 0)
-		return fail(e, ln, "usage: range NAME [seg S[..E]] bdf BB:DD.F..BB:DD.F ep N (NAME defined before)");
+		return dmt_lang_fail(e, ln, "usage: range NAME [seg S[..E]] bdf BB:DD.F..BB:DD.F ep N (NAME defined before)");
 	for (i = 2; i + 1 < ln->ntok; i += 2) {
 		const struct dmt_tok *k = &ln->tok[i], *val = &ln->tok[i + 1];
 
 		tok_range(val, &a, &b);
 		if (dmt_tok_eq(k, "seg")) {
 			if (!dmt_tok_u64(&a, 0xffff, &v1) || !dmt_tok_u64(&b, 0xffff, &v2))
-				return fail(e, ln, "seg takes N or N..M, 16-bit");
+				return dmt_lang_fail(e, ln, "seg takes N or N..M, 16-bit");
 			r.seg_start = (uint16_t)v1;
 			r.seg_end = (uint16_t)v2;
 		} else if (dmt_tok_eq(k, "bdf")) {
 			if (!tok_bdf(&a, false, NULL, &r.bdf_start) || !tok_bdf(&b, false, NULL, &r.bdf_end))
-				return fail(e, ln, "bdf takes BB:DD.F..BB:DD.F");
+				return dmt_lang_fail(e, ln, "bdf takes BB:DD.F..BB:DD.F");
 			have_bdf = true;
 		} else if (dmt_tok_eq(k, "ep")) {
 			if (!dmt_tok_u64(val, UINT32_MAX, &v1))
-				return fail(e, ln, "ep takes a 32-bit endpoint ID");
+				return dmt_lang_fail(e, ln, "ep takes a 32-bit endpoint ID");
 			r.endpoint_start = (uint32_t)v1;
 			have_ep = true;
 		} else {
-			return fail(e, ln, "unknown range keyword '%.*s'", (int)k->n, k->s);
+			return dmt_lang_fail(e, ln, "unknown range keyword '%.*s'", (int)k->n, k->s);
 		}
 	}
 	if (i != ln->ntok || !have_bdf || !have_ep)
-		return fail(e, ln, "range needs bdf and ep, each with a value");
+		return dmt_lang_fail(e, ln, "range needs bdf and ep, each with a value");
 	slot = DMT_PUSH(&l->topo, ranges);
 	if (!slot)
-		return fail(e, ln, "too many ranges");
+		return dmt_lang_fail(e, ln, "too many ranges");
 	r.ordinal = l->next_ordinal++;
 	r.active = DMT_ACTIVE_ALL;
 	*slot = r;
@@ -242,10 +239,10 @@ static int st_mmio_ep(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_
 	if (ln->ntok != 5 || (iommu = ref_name(l, &ln->tok[1])) < 0 ||
 	    !dmt_tok_u64(&ln->tok[2], UINT64_MAX, &addr) || !dmt_tok_eq(&ln->tok[3], "ep") ||
 	    !dmt_tok_u64(&ln->tok[4], UINT32_MAX, &ep))
-		return fail(e, ln, "usage: mmio-ep NAME ADDR ep N (NAME defined before, N 32-bit)");
+		return dmt_lang_fail(e, ln, "usage: mmio-ep NAME ADDR ep N (NAME defined before, N 32-bit)");
 	m = DMT_PUSH(&l->topo, mmio);
 	if (!m)
-		return fail(e, ln, "too many MMIO endpoints");
+		return dmt_lang_fail(e, ln, "too many MMIO endpoints");
 	m->iommu = iommu;
 	m->base = addr;
 	m->endpoint = (uint32_t)ep;
@@ -262,18 +259,18 @@ static int st_dt_iommu(struct dmt_lang *l, const struct dmt_line *ln, struct dmt
 	uint64_t v;
 
 	if (ln->ntok < 3 || !valid_path(&ln->tok[2]))
-		return fail(e, ln, "usage: dt-iommu NAME PATH [cells N] [xen-grant] [msi-controller] [no-phandle]");
+		return dmt_lang_fail(e, ln, "usage: dt-iommu NAME PATH [cells N] [xen-grant] [msi-controller] [no-phandle]");
 	if (add_name(l, ln, &ln->tok[1], (int32_t)l->topo.niommus, e))
 		return -1;
 	m = new_iommu(l);
 	if (!m)
-		return fail(e, ln, "too many IOMMUs");
+		return dmt_lang_fail(e, ln, "too many IOMMUs");
 	m->kind = DMT_IOMMU_DT;
 	dmt_tok_copy(&ln->tok[2], m->name, sizeof(m->name));
 	for (size_t i = 3; i < ln->ntok; i++) {
 		if (dmt_tok_eq(&ln->tok[i], "cells") && i + 1 < ln->ntok) {
 			if (!dmt_tok_u64(&ln->tok[++i], 8, &v))
-				return fail(e, ln, "cells takes 0..8");
+				return dmt_lang_fail(e, ln, "cells takes 0..8");
 			m->iommu_cells = (int32_t)v;
 		} else if (dmt_tok_eq(&ln->tok[i], "no-cells")) {
 			m->iommu_cells = -1;
@@ -284,7 +281,7 @@ static int st_dt_iommu(struct dmt_lang *l, const struct dmt_line *ln, struct dmt
 		} else if (dmt_tok_eq(&ln->tok[i], "no-phandle")) {
 			m->phandle = 0;
 		} else {
-			return fail(e, ln, "unknown dt-iommu keyword '%.*s'", (int)ln->tok[i].n, ln->tok[i].s);
+			return dmt_lang_fail(e, ln, "unknown dt-iommu keyword '%.*s'", (int)ln->tok[i].n, ln->tok[i].s);
 		}
 	}
 	l->uses_dt = true;
@@ -299,10 +296,10 @@ static int st_bridge(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 	uint64_t v1, v2;
 
 	if (ln->ntok < 2 || ln->ntok % 2 || !valid_path(&ln->tok[1]))
-		return fail(e, ln, "usage: bridge PATH [domain N] [bus N..M]");
+		return dmt_lang_fail(e, ln, "usage: bridge PATH [domain N] [bus N..M]");
 	b = DMT_PUSH(&l->topo, bridges);
 	if (!b)
-		return fail(e, ln, "too many bridges");
+		return dmt_lang_fail(e, ln, "too many bridges");
 	dmt_tok_copy(&ln->tok[1], b->path, sizeof(b->path));
 	b->bus_end = 0xff;
 	b->msi_parent_target = -1;
@@ -310,17 +307,17 @@ static int st_bridge(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 	for (size_t i = 2; i + 1 < ln->ntok; i += 2) {
 		if (dmt_tok_eq(&ln->tok[i], "domain")) {
 			if (!dmt_tok_u64(&ln->tok[i + 1], UINT32_MAX, &v1))
-				return fail(e, ln, "domain takes a 32-bit number");
+				return dmt_lang_fail(e, ln, "domain takes a 32-bit number");
 			b->has_domain = true;
 			b->domain = (uint32_t)v1;
 		} else if (dmt_tok_eq(&ln->tok[i], "bus")) {
 			tok_range(&ln->tok[i + 1], &lo, &hi);
 			if (!dmt_tok_u64(&lo, 0xff, &v1) || !dmt_tok_u64(&hi, 0xff, &v2))
-				return fail(e, ln, "bus takes N..M, 0..0xff");
+				return dmt_lang_fail(e, ln, "bus takes N..M, 0..0xff");
 			b->bus_start = (uint32_t)v1;
 			b->bus_end = (uint32_t)v2;
 		} else {
-			return fail(e, ln, "unknown bridge keyword '%.*s'", (int)ln->tok[i].n, ln->tok[i].s);
+			return dmt_lang_fail(e, ln, "unknown bridge keyword '%.*s'", (int)ln->tok[i].n, ln->tok[i].s);
 		}
 	}
 	l->last_bridge = (int32_t)(l->topo.nbridges - 1);
@@ -340,22 +337,22 @@ static int st_map(struct dmt_lang *l, const struct dmt_line *ln, bool msi,
 	uint32_t phandle = DMT_DANGLING_PHANDLE;
 
 	if (l->last_bridge < 0)
-		return fail(e, ln, "%s needs a bridge statement before it", msi ? "msi-map" : "iommu-map");
+		return dmt_lang_fail(e, ln, "%s needs a bridge statement before it", msi ? "msi-map" : "iommu-map");
 	if (ln->ntok != 5 || !dmt_tok_u64(&ln->tok[1], UINT32_MAX, &rid) ||
 	    !dmt_tok_u64(&ln->tok[3], UINT32_MAX, &out) || !dmt_tok_u64(&ln->tok[4], UINT32_MAX, &len))
-		return fail(e, ln, "usage: %s RID NAME OUT LEN (32-bit numbers)", msi ? "msi-map" : "iommu-map");
+		return dmt_lang_fail(e, ln, "usage: %s RID NAME OUT LEN (32-bit numbers)", msi ? "msi-map" : "iommu-map");
 	if (!dmt_tok_eq(&ln->tok[2], "dangling")) {
 		target = ref_name(l, &ln->tok[2]);
 		if (target < 0)
-			return fail(e, ln, "unknown NAME '%.*s' (or write 'dangling')", (int)ln->tok[2].n, ln->tok[2].s);
+			return dmt_lang_fail(e, ln, "unknown NAME '%.*s' (or write 'dangling')", (int)ln->tok[2].n, ln->tok[2].s);
 		phandle = l->topo.iommus[target].phandle;
 	}
 	m = msi ? &l->topo.bridges[l->last_bridge].msi_map : &l->topo.bridges[l->last_bridge].iommu_map;
 	if (m->n >= 4096)
-		return fail(e, ln, "more than 4096 map entries");
+		return dmt_lang_fail(e, ln, "more than 4096 map entries");
 	ne = realloc(m->e, (m->n + 1) * sizeof(*ne));
 	if (!ne)
-		return fail(e, ln, "out of memory");
+		return dmt_lang_fail(e, ln, "out of memory");
 	m->e = ne;
 	memset(&ne[m->n], 0, sizeof(ne[m->n]));
 	ne[m->n].id_base = (uint32_t)rid;
@@ -377,9 +374,9 @@ static int st_map_mask(struct dmt_lang *l, const struct dmt_line *ln, bool msi,
 	uint64_t v;
 
 	if (l->last_bridge < 0)
-		return fail(e, ln, "a map mask needs a bridge statement before it");
+		return dmt_lang_fail(e, ln, "a map mask needs a bridge statement before it");
 	if (ln->ntok != 2 || !dmt_tok_u64(&ln->tok[1], UINT32_MAX, &v))
-		return fail(e, ln, "usage: %s MASK (32-bit)", msi ? "msi-map-mask" : "iommu-map-mask");
+		return dmt_lang_fail(e, ln, "usage: %s MASK (32-bit)", msi ? "msi-map-mask" : "iommu-map-mask");
 	m = msi ? &l->topo.bridges[l->last_bridge].msi_map : &l->topo.bridges[l->last_bridge].iommu_map;
 	m->has_mask = true;
 	m->mask = (uint32_t)v;
@@ -392,14 +389,14 @@ static int st_msi_parent(struct dmt_lang *l, const struct dmt_line *ln, struct d
 	int32_t target;
 
 	if (ln->ntok != 2 || (target = ref_name(l, &ln->tok[1])) < 0)
-		return fail(e, ln, "usage: msi-parent NAME (NAME defined before)");
+		return dmt_lang_fail(e, ln, "usage: msi-parent NAME (NAME defined before)");
 	if (l->last_node >= 0) {
 		l->topo.nodes[l->last_node].msi_parent = l->topo.iommus[target].phandle;
 	} else if (l->last_bridge >= 0) {
 		l->topo.bridges[l->last_bridge].msi_parent = l->topo.iommus[target].phandle;
 		l->topo.bridges[l->last_bridge].msi_parent_target = target;
 	} else {
-		return fail(e, ln, "msi-parent needs a bridge or node statement before it");
+		return dmt_lang_fail(e, ln, "msi-parent needs a bridge or node statement before it");
 	}
 	l->uses_dt = true;
 	return 1;
@@ -412,14 +409,14 @@ static int st_node(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lan
 	uint64_t v;
 
 	if ((ln->ntok != 2 && ln->ntok != 4) || !valid_path(&ln->tok[1]))
-		return fail(e, ln, "usage: node PATH [reg ADDR]");
+		return dmt_lang_fail(e, ln, "usage: node PATH [reg ADDR]");
 	n = DMT_PUSH(&l->topo, nodes);
 	if (!n)
-		return fail(e, ln, "too many nodes");
+		return dmt_lang_fail(e, ln, "too many nodes");
 	dmt_tok_copy(&ln->tok[1], n->path, sizeof(n->path));
 	if (ln->ntok == 4) {
 		if (!dmt_tok_eq(&ln->tok[2], "reg") || !dmt_tok_u64(&ln->tok[3], UINT64_MAX, &v))
-			return fail(e, ln, "usage: node PATH [reg ADDR]");
+			return dmt_lang_fail(e, ln, "usage: node PATH [reg ADDR]");
 		n->has_reg = true;
 		n->reg_base = v;
 	}
@@ -438,17 +435,17 @@ static int st_iommus(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 	uint64_t v;
 
 	if (l->last_node < 0)
-		return fail(e, ln, "iommus needs a node statement before it");
+		return dmt_lang_fail(e, ln, "iommus needs a node statement before it");
 	if (ln->ntok < 2 || ln->ntok > 6)
-		return fail(e, ln, "usage: iommus NAME [CELL...] (at most 4 cells)");
+		return dmt_lang_fail(e, ln, "usage: iommus NAME [CELL...] (at most 4 cells)");
 	if (!dmt_tok_eq(&ln->tok[1], "dangling") && (target = ref_name(l, &ln->tok[1])) < 0)
-		return fail(e, ln, "unknown NAME '%.*s'", (int)ln->tok[1].n, ln->tok[1].s);
+		return dmt_lang_fail(e, ln, "unknown NAME '%.*s'", (int)ln->tok[1].n, ln->tok[1].s);
 	n = &l->topo.nodes[l->last_node];
 	if (n->niommus >= 64)
-		return fail(e, ln, "more than 64 iommus specifiers");
+		return dmt_lang_fail(e, ln, "more than 64 iommus specifiers");
 	s = realloc(n->iommus, (n->niommus + 1) * sizeof(*s));
 	if (!s)
-		return fail(e, ln, "out of memory");
+		return dmt_lang_fail(e, ln, "out of memory");
 	n->iommus = s;
 	s = &n->iommus[n->niommus++];
 	memset(s, 0, sizeof(*s));
@@ -456,7 +453,7 @@ static int st_iommus(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 	s->phandle = target >= 0 ? l->topo.iommus[target].phandle : DMT_DANGLING_PHANDLE;
 	for (size_t i = 2; i < ln->ntok; i++) {
 		if (!dmt_tok_u64(&ln->tok[i], UINT32_MAX, &v))
-			return fail(e, ln, "cells are 32-bit numbers");
+			return dmt_lang_fail(e, ln, "cells are 32-bit numbers");
 		s->cells[s->ncells++] = (uint32_t)v;
 	}
 	l->uses_dt = true;
@@ -465,26 +462,9 @@ static int st_iommus(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 
 static int parse_format(const struct dmt_tok *t, enum dmt_format *f)
 {
-	if (dmt_tok_eq(t, "viot"))
-		*f = DMT_FMT_VIOT;
-	else if (dmt_tok_eq(t, "vtopo"))
-		*f = DMT_FMT_VTOPO;
-	else if (dmt_tok_eq(t, "dtb"))
-		*f = DMT_FMT_DTB;
-	else
-		return -1;
-	return 0;
-}
+	char word[8];
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return dmt_tok_copy(t, word, sizeof(word)) ? dmt_format_parse(word, f) : -1;
 }
 
 /* Append the bytes a hex token spells; even digit count, no 0x. */
@@ -493,7 +473,7 @@ static int hex_bytes(const struct dmt_tok *t, uint8_t *out, size_t cap, size_t *
 	if (t->n % 2)
 		return -1;
 	for (size_t i = 0; i < t->n; i += 2) {
-		int hi = hex_nibble(t->s[i]), lo = hex_nibble(t->s[i + 1]);
+		int hi = dmt_hex_digit(t->s[i]), lo = dmt_hex_digit(t->s[i + 1]);
 
 		if (hi < 0 || lo < 0 || *n == cap)
 			return -1;
@@ -505,14 +485,14 @@ static int hex_bytes(const struct dmt_tok *t, uint8_t *out, size_t cap, size_t *
 static int st_raw(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->ntok != 2 || parse_format(&ln->tok[1], &l->raw_format))
-		return fail(e, ln, "usage: raw viot|vtopo|dtb");
+		return dmt_lang_fail(e, ln, "usage: raw viot|vtopo|dtb");
 	return 1;
 }
 
 static int st_hex(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (l->raw_format == DMT_FMT_UNKNOWN)
-		return fail(e, ln, "hex lines need a raw statement before them");
+		return dmt_lang_fail(e, ln, "hex lines need a raw statement before them");
 	for (size_t i = 1; i < ln->ntok; i++) {
 		if (l->raw_len + ln->tok[i].n / 2 > l->raw_cap) {
 			size_t ncap = l->raw_cap ? l->raw_cap * 2 : 256;
@@ -521,15 +501,15 @@ static int st_hex(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lang
 			while (ncap < l->raw_len + ln->tok[i].n / 2)
 				ncap *= 2;
 			if (ncap > DMT_LANG_RAW_MAX)
-				return fail(e, ln, "raw input larger than %u bytes", DMT_LANG_RAW_MAX);
+				return dmt_lang_fail(e, ln, "raw input larger than %u bytes", DMT_LANG_RAW_MAX);
 			p = realloc(l->raw, ncap);
 			if (!p)
-				return fail(e, ln, "out of memory");
+				return dmt_lang_fail(e, ln, "out of memory");
 			l->raw = p;
 			l->raw_cap = ncap;
 		}
 		if (hex_bytes(&ln->tok[i], l->raw, l->raw_cap, &l->raw_len))
-			return fail(e, ln, "'%.*s' is not an even number of hex digits", (int)ln->tok[i].n, ln->tok[i].s);
+			return dmt_lang_fail(e, ln, "'%.*s' is not an even number of hex digits", (int)ln->tok[i].n, ln->tok[i].s);
 	}
 	return 1;
 }
@@ -541,16 +521,16 @@ static int st_patch(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_la
 	uint64_t off;
 
 	if (l->npatches == DMT_LANG_MAX_PATCHES)
-		return fail(e, ln, "more than %u patches", DMT_LANG_MAX_PATCHES);
+		return dmt_lang_fail(e, ln, "more than %u patches", DMT_LANG_MAX_PATCHES);
 	p = &l->patches[l->npatches];
 	memset(p, 0, sizeof(*p));
 	if (ln->ntok < 4 || parse_format(&ln->tok[1], &p->enc) ||
 	    !dmt_tok_u64(&ln->tok[2], DMT_INPUT_MAX, &off))
-		return fail(e, ln, "usage: patch viot|vtopo|dtb OFFSET HEXBYTES...");
+		return dmt_lang_fail(e, ln, "usage: patch viot|vtopo|dtb OFFSET HEXBYTES...");
 	p->offset = (uint32_t)off;
 	for (size_t i = 3; i < ln->ntok; i++)
 		if (hex_bytes(&ln->tok[i], p->bytes, sizeof(p->bytes), &p->n))
-			return fail(e, ln, "patch bytes: even hex digits, at most %u bytes", DMT_LANG_PATCH_BYTES);
+			return dmt_lang_fail(e, ln, "patch bytes: even hex digits, at most %u bytes", DMT_LANG_PATCH_BYTES);
 	l->npatches++;
 	return 1;
 }
@@ -583,7 +563,7 @@ static int st_msi_map_mask(struct dmt_lang *l, const struct dmt_line *ln, struct
 static int st_fix_checksum(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->ntok != 1)
-		return fail(e, ln, "fix-checksum takes no arguments");
+		return dmt_lang_fail(e, ln, "fix-checksum takes no arguments");
 	l->fix_checksum = true;
 	return 1;
 }
@@ -610,9 +590,9 @@ static const struct stmt statements[] = {
 int dmt_lang_stmt(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->too_long)
-		return fail(e, ln, "line longer than %u bytes", DMT_LINE_MAX);
+		return dmt_lang_fail(e, ln, "line longer than %u bytes", DMT_LINE_MAX);
 	if (ln->too_many)
-		return fail(e, ln, "more than %u tokens on a line", DMT_TOK_MAX);
+		return dmt_lang_fail(e, ln, "more than %u tokens on a line", DMT_TOK_MAX);
 	if (ln->ntok == 0)
 		return 1;
 	for (size_t i = 0; i < sizeof(statements) / sizeof(statements[0]); i++)
@@ -625,11 +605,11 @@ int dmt_lang_finish(struct dmt_lang *l, struct dmt_lang_error *e)
 {
 	if (l->raw_format != DMT_FMT_UNKNOWN) {
 		if (l->uses_abstract || l->uses_dt)
-			return fail(e, NULL, "a raw input cannot also have topology statements");
+			return dmt_lang_fail(e, NULL, "a raw input cannot also have topology statements");
 		return 0;
 	}
 	if (!l->uses_abstract && !l->uses_dt)
-		return fail(e, NULL, "no topology: no viommu, range, mmio-ep, bridge, node or raw statement");
+		return dmt_lang_fail(e, NULL, "no topology: no viommu, range, mmio-ep, bridge, node or raw statement");
 	return 0;
 }
 
@@ -646,7 +626,7 @@ int dmt_lang_parse(const char *text, size_t len, struct dmt_lang *l, struct dmt_
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return fail(e, &ln, "unknown statement '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
+			return dmt_lang_fail(e, &ln, "unknown statement '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
 	}
 	return dmt_lang_finish(l, e);
 }

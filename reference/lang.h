@@ -60,6 +60,11 @@ int dmt_lang_parse(const char *text, size_t len, struct dmt_lang *l, struct dmt_
 /* Checks that need the whole text (e.g. a topology with nothing in it). 0 or -1. */
 int dmt_lang_finish(struct dmt_lang *l, struct dmt_lang_error *e);
 
+/* Fill *e (when not NULL) with the line of ln (0 without one) and the message;
+ * returns -1 so parsers can `return dmt_lang_fail(...)`. */
+int dmt_lang_fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The iommu index of a language NAME, or -1. */
 int32_t dmt_lang_lookup(const struct dmt_lang *l, const char *name);
 const char *dmt_lang_name_of(const struct dmt_lang *l, int32_t iommu);

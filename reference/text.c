@@ -70,16 +70,21 @@ bool dmt_tok_copy(const struct dmt_tok *t, char *out, size_t outlen)
 	return true;
 }
 
+int dmt_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static int digit_value(char c, unsigned base)
 {
-	int v = -1;
+	int v = dmt_hex_digit(c);
 
-	if (c >= '0' && c <= '9')
-		v = c - '0';
-	else if (c >= 'a' && c <= 'f')
-		v = c - 'a' + 10;
-	else if (c >= 'A' && c <= 'F')
-		v = c - 'A' + 10;
 	return v >= 0 && (unsigned)v < base ? v : -1;
 }
 

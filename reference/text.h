@@ -33,6 +33,9 @@ void dmt_lines_init(struct dmt_lines *it, const char *buf, size_t len);
  * with no tokens is returned too (ntok == 0) so callers can count lines. */
 bool dmt_lines_next(struct dmt_lines *it, struct dmt_line *out);
 
+/* 0..15 for a hexadecimal digit, -1 otherwise. */
+int dmt_hex_digit(char c);
+
 bool dmt_tok_eq(const struct dmt_tok *t, const char *word);
 /* Copy a token into a NUL-terminated buffer; false if it does not fit. */
 bool dmt_tok_copy(const struct dmt_tok *t, char *out, size_t outlen);

@@ -19,22 +19,6 @@ void dmt_vector_free(struct dmt_vector *v)
 	dmt_vector_init(v);
 }
 
-static int fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct dmt_lang_error *e, const struct dmt_line *ln, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e) {
-		e->line = ln ? ln->lineno : 0;
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static int format_bit(const struct dmt_tok *t, uint8_t *bit)
 {
 	if (dmt_tok_eq(t, "viot"))
@@ -85,9 +69,9 @@ static void rest_of_line(const struct dmt_line *ln, size_t k, char *out, size_t 
 static int st_cite(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->ntok < 2)
-		return fail(e, ln, "cite needs the clause, binding, commit or bug it rests on");
+		return dmt_lang_fail(e, ln, "cite needs the clause, binding, commit or bug it rests on");
 	if (v->cite[0])
-		return fail(e, ln, "a second cite line; put all sources on one");
+		return dmt_lang_fail(e, ln, "a second cite line; put all sources on one");
 	rest_of_line(ln, 1, v->cite, sizeof(v->cite));
 	return 0;
 }
@@ -95,7 +79,7 @@ static int st_cite(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_l
 static int st_encode(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->ntok != 2 || format_list(&ln->tok[1], &v->encodings))
-		return fail(e, ln, "usage: encode viot|vtopo|dtb[,...]");
+		return dmt_lang_fail(e, ln, "usage: encode viot|vtopo|dtb[,...]");
 	return 0;
 }
 
@@ -104,7 +88,7 @@ static int st_vtopo_version(struct dmt_vector *v, const struct dmt_line *ln, str
 	uint64_t n;
 
 	if (ln->ntok != 2 || !dmt_tok_u64(&ln->tok[1], 3, &n) || n < 2)
-		return fail(e, ln, "usage: vtopo-version 2|3");
+		return dmt_lang_fail(e, ln, "usage: vtopo-version 2|3");
 	v->enc_opts.vtopo_version = (unsigned)n;
 	return 0;
 }
@@ -116,7 +100,7 @@ static int st_vtopo_iommu(struct dmt_vector *v, const struct dmt_line *ln, struc
 
 	if (ln->ntok != 2 || !dmt_tok_copy(&ln->tok[1], buf, sizeof(buf)) ||
 	    dmt_device_parse(buf, &d) || d.kind != DMT_DEV_PCI || d.naliases)
-		return fail(e, ln, "usage: vtopo-iommu SSSS:BB:DD.F");
+		return dmt_lang_fail(e, ln, "usage: vtopo-iommu SSSS:BB:DD.F");
 	v->vtopo_iommu_known = true;
 	v->vtopo_iommu_segment = d.segment;
 	v->vtopo_iommu_bdf = d.rid;
@@ -128,9 +112,9 @@ static int st_differ(struct dmt_vector *v, const struct dmt_line *ln, struct dmt
 	uint8_t a, b;
 
 	if (ln->ntok < 4 || format_bit(&ln->tok[1], &a) || format_bit(&ln->tok[2], &b) || a == b)
-		return fail(e, ln, "usage: differ ENC ENC REASON (two different encodings and why)");
+		return dmt_lang_fail(e, ln, "usage: differ ENC ENC REASON (two different encodings and why)");
 	if (v->ndiffer == DMT_VEC_MAX_DIFFER)
-		return fail(e, ln, "more than %u differ lines", DMT_VEC_MAX_DIFFER);
+		return dmt_lang_fail(e, ln, "more than %u differ lines", DMT_VEC_MAX_DIFFER);
 	v->differ[v->ndiffer++] = (uint8_t)(a | b);
 	return 0;
 }
@@ -167,15 +151,15 @@ static int parse_labels(const struct dmt_line *ln, size_t from, struct dmt_expec
 	char name[64];
 
 	if (from >= ln->ntok)
-		return fail(e, ln, "lint and no-lint need at least one LABEL");
+		return dmt_lang_fail(e, ln, "lint and no-lint need at least one LABEL");
 	for (size_t i = from; i < ln->ntok; i++) {
 		enum dmt_label l;
 
 		if (x->nlabels == DMT_VEC_MAX_LABELS)
-			return fail(e, ln, "more than %u labels on one line", DMT_VEC_MAX_LABELS);
+			return dmt_lang_fail(e, ln, "more than %u labels on one line", DMT_VEC_MAX_LABELS);
 		if (!dmt_tok_copy(&ln->tok[i], name, sizeof(name)) ||
 		    (l = dmt_label_lookup(name)) == DMT_L_NONE)
-			return fail(e, ln, "unknown label '%.*s'", (int)ln->tok[i].n, ln->tok[i].s);
+			return dmt_lang_fail(e, ln, "unknown label '%.*s'", (int)ln->tok[i].n, ln->tok[i].s);
 		x->labels[x->nlabels++] = l;
 	}
 	return 0;
@@ -192,7 +176,7 @@ static int parse_result(const struct dmt_line *ln, size_t from, struct dmt_expec
 		if (ln->ntok != from + 2 || !dmt_tok_kv(&ln->tok[from + 1], "reason", &val) ||
 		    !dmt_tok_copy(&val, name, sizeof(name)) ||
 		    (x->reason = dmt_label_lookup(name)) == DMT_L_NONE)
-			return fail(e, ln, "usage: ... none reason=LABEL (a known label)");
+			return dmt_lang_fail(e, ln, "usage: ... none reason=LABEL (a known label)");
 		x->found = false;
 		return 0;
 	}
@@ -202,23 +186,23 @@ static int parse_result(const struct dmt_line *ln, size_t from, struct dmt_expec
 
 		if (dmt_tok_kv(t, "endpoint", &val)) {
 			if (x->nids == DMT_MAX_IDS || !dmt_tok_u64(&val, UINT32_MAX, &n))
-				return fail(e, ln, "endpoint= takes a 32-bit number (at most %u of them)", DMT_MAX_IDS);
+				return dmt_lang_fail(e, ln, "endpoint= takes a 32-bit number (at most %u of them)", DMT_MAX_IDS);
 			x->ids[x->nids++] = (uint32_t)n;
 		} else if (dmt_tok_kv(t, "iommu", &val)) {
 			if (!dmt_tok_copy(&val, x->iommu, sizeof(x->iommu)))
-				return fail(e, ln, "iommu= name too long");
+				return dmt_lang_fail(e, ln, "iommu= name too long");
 			x->check_iommu = true;
 		} else if (dmt_tok_kv(t, "msi", &val)) {
 			if (!dmt_tok_u64(&val, UINT32_MAX, &n))
-				return fail(e, ln, "msi= takes a 32-bit number");
+				return dmt_lang_fail(e, ln, "msi= takes a 32-bit number");
 			x->check_msi = true;
 			x->msi = (uint32_t)n;
 		} else {
-			return fail(e, ln, "unknown result word '%.*s' (endpoint=, iommu=, msi=, none)", (int)t->n, t->s);
+			return dmt_lang_fail(e, ln, "unknown result word '%.*s' (endpoint=, iommu=, msi=, none)", (int)t->n, t->s);
 		}
 	}
 	if (x->nids == 0)
-		return fail(e, ln, "a result needs endpoint=... or none reason=LABEL");
+		return dmt_lang_fail(e, ln, "a result needs endpoint=... or none reason=LABEL");
 	return 0;
 }
 
@@ -229,7 +213,7 @@ static int st_grant(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_
 	size_t n;
 
 	if (ln->ntok < 2)
-		return fail(e, ln, "usage: grant OPERATION...");
+		return dmt_lang_fail(e, ln, "usage: grant OPERATION...");
 	rest_of_line(ln, 1, line, sizeof(line) - 1);
 	n = strlen(line);
 	line[n++] = '\n';
@@ -240,10 +224,10 @@ static int st_grant(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_
 		while (ncap < v->grant_len + n)
 			ncap *= 2;
 		if (ncap > DMT_LANG_RAW_MAX)
-			return fail(e, ln, "grant script longer than %u bytes", DMT_LANG_RAW_MAX);
+			return dmt_lang_fail(e, ln, "grant script longer than %u bytes", DMT_LANG_RAW_MAX);
 		p = realloc(v->grant, ncap);
 		if (!p)
-			return fail(e, ln, "out of memory");
+			return dmt_lang_fail(e, ln, "out of memory");
 		v->grant = p;
 		v->grant_cap = ncap;
 	}
@@ -256,7 +240,7 @@ static int st_grant(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_
 static int st_replay(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->ntok != 2 || (!dmt_tok_eq(&ln->tok[1], "x86_64") && !dmt_tok_eq(&ln->tok[1], "arm64")))
-		return fail(e, ln, "usage: replay x86_64|arm64");
+		return dmt_lang_fail(e, ln, "usage: replay x86_64|arm64");
 	dmt_tok_copy(&ln->tok[1], v->replay_arch, sizeof(v->replay_arch));
 	return 0;
 }
@@ -281,9 +265,9 @@ static bool qemu_arg_ok(const struct dmt_tok *t)
 static int st_qemu_device(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->ntok != 2 || !qemu_arg_ok(&ln->tok[1]))
-		return fail(e, ln, "usage: qemu-device DRIVER[,PROP=VAL...] (letters, digits and , = . - _ only)");
+		return dmt_lang_fail(e, ln, "usage: qemu-device DRIVER[,PROP=VAL...] (letters, digits and , = . - _ only)");
 	if (v->nqemu_devices == DMT_VEC_MAX_QEMU)
-		return fail(e, ln, "more than %u qemu-device lines", DMT_VEC_MAX_QEMU);
+		return dmt_lang_fail(e, ln, "more than %u qemu-device lines", DMT_VEC_MAX_QEMU);
 	dmt_tok_copy(&ln->tok[1], v->qemu_device[v->nqemu_devices++], DMT_VEC_QEMU_ARG);
 	return 0;
 }
@@ -292,7 +276,7 @@ static int st_qemu_device(struct dmt_vector *v, const struct dmt_line *ln, struc
 static int st_qemu_machine(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	if (ln->ntok != 2 || !qemu_arg_ok(&ln->tok[1]) || v->qemu_machine[0])
-		return fail(e, ln, "usage: qemu-machine PROP=VAL[,...] (once)");
+		return dmt_lang_fail(e, ln, "usage: qemu-machine PROP=VAL[,...] (once)");
 	dmt_tok_copy(&ln->tok[1], v->qemu_machine, DMT_VEC_QEMU_ARG);
 	return 0;
 }
@@ -303,7 +287,7 @@ static int parse_grant_line(const struct dmt_line *ln, struct dmt_expect *x, str
 	uint64_t n;
 
 	if (ln->ntok < 5 || !dmt_tok_u64(&ln->tok[3], 100000, &n) || n == 0)
-		return fail(e, ln, "usage: expect linux grant-line N TEXT (N from 1)");
+		return dmt_lang_fail(e, ln, "usage: expect linux grant-line N TEXT (N from 1)");
 	x->grant_line = (unsigned)n;
 	rest_of_line(ln, 4, x->grant_text, sizeof(x->grant_text));
 	return 0;
@@ -313,7 +297,7 @@ static int parse_grant_line(const struct dmt_line *ln, struct dmt_expect *x, str
 static int parse_grant_result(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
 {
 	if (ln->ntok < 4 || (!dmt_tok_eq(&ln->tok[3], "ok") && !dmt_tok_eq(&ln->tok[3], "fail")))
-		return fail(e, ln, "usage: expect linux grant-result ok|fail [LABEL...]");
+		return dmt_lang_fail(e, ln, "usage: expect linux grant-result ok|fail [LABEL...]");
 	x->grant_ok = dmt_tok_eq(&ln->tok[3], "ok");
 	return ln->ntok > 4 ? parse_labels(ln, 4, x, e) : 0;
 }
@@ -327,10 +311,10 @@ static int parse_grant_decode(const struct dmt_line *ln, struct dmt_expect *x, s
 
 	x->grant_frames = 64;
 	if (ln->ntok < 5 || !dmt_tok_u64(&ln->tok[3], UINT64_MAX, &x->grant_addr))
-		return fail(e, ln, "usage: expect linux grant-decode ADDR [frames=N] ok|LABEL...");
+		return dmt_lang_fail(e, ln, "usage: expect linux grant-decode ADDR [frames=N] ok|LABEL...");
 	if (dmt_tok_kv(&ln->tok[4], "frames", &val)) {
 		if (!dmt_tok_u64(&val, 1024, &n) || n == 0)
-			return fail(e, ln, "frames= takes 1..1024");
+			return dmt_lang_fail(e, ln, "frames= takes 1..1024");
 		x->grant_frames = (uint32_t)n;
 		i = 5;
 	}
@@ -351,10 +335,10 @@ static int parse_domid(const struct dmt_line *ln, struct dmt_expect *x, struct d
 
 	if (ln->ntok < 5 || !dmt_tok_copy(&ln->tok[3], x->device_text, sizeof(x->device_text)) ||
 	    dmt_device_parse(x->device_text, &x->dev))
-		return fail(e, ln, "usage: expect linux domid DEVICE domid=N|none reason=LABEL [dom0] [force-grant] [pv]");
+		return dmt_lang_fail(e, ln, "usage: expect linux domid DEVICE domid=N|none reason=LABEL [dom0] [force-grant] [pv]");
 	if (dmt_tok_kv(&ln->tok[4], "domid", &val)) {
 		if (!dmt_tok_u64(&val, 0xffff, &n))
-			return fail(e, ln, "domid= takes a 16-bit number");
+			return dmt_lang_fail(e, ln, "domid= takes a 16-bit number");
 		x->found = true;
 		x->domid = (uint32_t)n;
 	} else if (dmt_tok_eq(&ln->tok[4], "none") && ln->ntok > 5 &&
@@ -363,7 +347,7 @@ static int parse_domid(const struct dmt_line *ln, struct dmt_expect *x, struct d
 		x->found = false;
 		i = 6;
 	} else {
-		return fail(e, ln, "domid result: domid=N or none reason=LABEL");
+		return dmt_lang_fail(e, ln, "domid result: domid=N or none reason=LABEL");
 	}
 	for (; i < ln->ntok; i++) {
 		if (dmt_tok_eq(&ln->tok[i], "dom0"))
@@ -377,7 +361,7 @@ static int parse_domid(const struct dmt_line *ln, struct dmt_expect *x, struct d
 		else if (dmt_tok_eq(&ln->tok[i], "warn"))
 			return parse_labels(ln, i + 1, x, e);
 		else
-			return fail(e, ln, "unknown guest flag '%.*s' (dom0, force-grant, pv, before-2026, warn LABEL...)",
+			return dmt_lang_fail(e, ln, "unknown guest flag '%.*s' (dom0, force-grant, pv, before-2026, warn LABEL...)",
 				    (int)ln->tok[i].n, ln->tok[i].s);
 	}
 	return 0;
@@ -388,12 +372,12 @@ static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt
 	struct dmt_expect *x;
 
 	if (v->nexpect == DMT_VEC_MAX_EXPECT)
-		return fail(e, ln, "more than %u expect lines", DMT_VEC_MAX_EXPECT);
+		return dmt_lang_fail(e, ln, "more than %u expect lines", DMT_VEC_MAX_EXPECT);
 	x = &v->expect[v->nexpect];
 	memset(x, 0, sizeof(*x));
 	x->line = ln->lineno;
 	if (ln->ntok < 3 || parse_scope(&ln->tok[1], x))
-		return fail(e, ln, "usage: expect linux|spec|both[@ENC[,ENC]] DEVICE RESULT | lint LABEL... | no-lint LABEL...");
+		return dmt_lang_fail(e, ln, "usage: expect linux|spec|both[@ENC[,ENC]] DEVICE RESULT | lint LABEL... | no-lint LABEL...");
 	if (dmt_tok_eq(&ln->tok[2], "grant-line")) {
 		x->kind = DMT_EXP_GRANT_LINE;
 		if (parse_grant_line(ln, x, e))
@@ -418,7 +402,7 @@ static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt
 		x->kind = DMT_EXP_RESOLVE;
 		if (!dmt_tok_copy(&ln->tok[2], x->device_text, sizeof(x->device_text)) ||
 		    dmt_device_parse(x->device_text, &x->dev))
-			return fail(e, ln, "bad DEVICE '%.*s'", (int)ln->tok[2].n, ln->tok[2].s);
+			return dmt_lang_fail(e, ln, "bad DEVICE '%.*s'", (int)ln->tok[2].n, ln->tok[2].s);
 		if (parse_result(ln, 3, x, e))
 			return -1;
 	}
@@ -482,7 +466,7 @@ static int parse_vector(const char *text, size_t len, struct dmt_vector *v, stru
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return fail(e, &ln, "unknown keyword '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
+			return dmt_lang_fail(e, &ln, "unknown keyword '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
 	}
 	/* A topology is needed by resolve, lint and domid expectations; a vector of
 	 * grant scripts and addresses needs none. */
@@ -497,18 +481,18 @@ static int parse_vector(const char *text, size_t len, struct dmt_vector *v, stru
 		for (size_t i = 0; i < v->nexpect; i++)
 			any |= v->expect[i].kind == DMT_EXP_GRANT_LINE || v->expect[i].kind == DMT_EXP_GRANT_RESULT;
 		if (!any)
-			return fail(e, NULL, "grant lines with no grant-line or grant-result expectation");
+			return dmt_lang_fail(e, NULL, "grant lines with no grant-line or grant-result expectation");
 	}
 	if (!v->cite[0])
-		return fail(e, NULL, "no cite line: every vector says what it rests on");
+		return dmt_lang_fail(e, NULL, "no cite line: every vector says what it rests on");
 	if (v->nexpect == 0)
-		return fail(e, NULL, "no expect line: a vector must assert something");
+		return dmt_lang_fail(e, NULL, "no expect line: a vector must assert something");
 	if (v->lang.raw_format != DMT_FMT_UNKNOWN) {
 		uint8_t raw_bit = DMT_FMT_BIT(v->lang.raw_format);
 
 		for (size_t i = 0; i < v->nexpect; i++)
 			if (v->expect[i].encodings & ~raw_bit)
-				return fail(e, NULL, "line %u: a raw %s vector has no other encoding",
+				return dmt_lang_fail(e, NULL, "line %u: a raw %s vector has no other encoding",
 					    v->expect[i].line, dmt_format_name(v->lang.raw_format));
 	}
 	return 0;

@@ -139,10 +139,6 @@ static int resolve_mmio(const struct dmt_topo *t, enum dmt_profile p,
 int dmt_vtopo_resolve(const struct dmt_topo *t, enum dmt_profile p,
 		      const struct dmt_device *d, struct dmt_answer *a, struct dmt_findings *f)
 {
-	if (!t || !d || !a || (unsigned)p >= DMT_PROFILE_COUNT)
-		return -1;
-	memset(a, 0, sizeof(*a));
-	a->iommu = -1;
 	switch (d->kind) {
 	case DMT_DEV_PCI:
 		return resolve_pci(t, p, d, a, f);
