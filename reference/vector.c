@@ -111,10 +111,18 @@ static int st_differ(struct dmt_vector *v, const struct dmt_line *ln, struct dmt
 {
 	uint8_t a, b;
 
-	if (ln->ntok < 4 || format_bit(&ln->tok[1], &a) || format_bit(&ln->tok[2], &b) || a == b)
-		return dmt_lang_fail(e, ln, "usage: differ ENC ENC REASON (two different encodings and why)");
+	uint8_t profiles = DMT_ACTIVE_ALL;
+	size_t why = 3;
+
+	if (ln->ntok > 4 && dmt_tok_eq(&ln->tok[3], "linux"))
+		profiles = DMT_ACTIVE(DMT_PROFILE_LINUX), why = 4;
+	else if (ln->ntok > 4 && dmt_tok_eq(&ln->tok[3], "spec"))
+		profiles = DMT_ACTIVE(DMT_PROFILE_SPEC), why = 4;
+	if (ln->ntok <= why || format_bit(&ln->tok[1], &a) || format_bit(&ln->tok[2], &b) || a == b)
+		return dmt_lang_fail(e, ln, "usage: differ ENC ENC [linux|spec] REASON (two different encodings and why)");
 	if (v->ndiffer == DMT_VEC_MAX_DIFFER)
 		return dmt_lang_fail(e, ln, "more than %u differ lines", DMT_VEC_MAX_DIFFER);
+	v->differ_profiles[v->ndiffer] = profiles;
 	v->differ[v->ndiffer++] = (uint8_t)(a | b);
 	return 0;
 }

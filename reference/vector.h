@@ -66,6 +66,7 @@ struct dmt_vector {
 	uint16_t vtopo_iommu_segment, vtopo_iommu_bdf;
 	size_t ndiffer;
 	uint8_t differ[DMT_VEC_MAX_DIFFER];	/* pairs as two DMT_FMT_BIT bits */
+	uint8_t differ_profiles[DMT_VEC_MAX_DIFFER];	/* DMT_ACTIVE bits the pair may differ under */
 	size_t nexpect;
 	struct dmt_expect expect[DMT_VEC_MAX_EXPECT];
 	/* `grant LINE` statements: an op script for the grant model */

@@ -254,12 +254,12 @@ static void check_lint(struct run *r, const struct dmt_expect *x, struct decoded
 		     missing);
 }
 
-static bool differ_declared(const struct dmt_vector *v, size_t a, size_t b)
+static bool differ_declared(const struct dmt_vector *v, size_t a, size_t b, int p)
 {
 	uint8_t pair = (uint8_t)(DMT_FMT_BIT(all_formats[a]) | DMT_FMT_BIT(all_formats[b]));
 
 	for (size_t i = 0; i < v->ndiffer; i++)
-		if (v->differ[i] == pair)
+		if (v->differ[i] == pair && (v->differ_profiles[i] & DMT_ACTIVE(p)))
 			return true;
 	return false;
 }
@@ -316,7 +316,7 @@ static void run_resolves(struct run *r, struct decoded *d, uint8_t profiles)
 			for (size_t a = 0; a < NFORMATS; a++) {
 				for (size_t b = a + 1; b < NFORMATS; b++) {
 					if (!d[a].present || !d[b].present || !d[a].ok || !d[b].ok ||
-					    differ_declared(v, a, b) || !(x->profiles & DMT_ACTIVE(p)))
+					    differ_declared(v, a, b, p) || !(x->profiles & DMT_ACTIVE(p)))
 						continue;
 					snprintf(what, sizeof(what), "line %u %s %s agrees %s=%s", x->line,
 						 dmt_profile_name((enum dmt_profile)p), x->device_text,
