@@ -92,7 +92,7 @@ fuzz: fuzz-libfuzzer fuzz-afl
 fuzz-libfuzzer:
 	CC=clang CXX=clang++ CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	CXXFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
-	OUT=$(CURDIR)/build/fuzz/libfuzzer bash fuzz/build.sh
+	OUT=$(CURDIR)/build/fuzz/libfuzzer DMT_BENCH=1 bash fuzz/build.sh
 
 fuzz-afl:
 	CC=afl-clang-fast CXX=afl-clang-fast++ CFLAGS="-O1 -g $(FUZZ_SAN)" CXXFLAGS="-O1 -g $(FUZZ_SAN)" \
