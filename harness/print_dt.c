@@ -156,6 +156,7 @@ void dmt_print_dt(FILE *out, const uint8_t *buf, size_t len)
 {
 	uint8_t *fdt;
 	int depth = -1, rc;
+	struct dmt_findings fs;
 
 	if (!buf || len < FDT_V1_SIZE || len > DMT_INPUT_MAX) {
 		fprintf(out, "not a valid DTB: %zu bytes\n", len);
@@ -169,16 +170,17 @@ void dmt_print_dt(FILE *out, const uint8_t *buf, size_t len)
 		return;
 	}
 	memcpy(fdt, buf, len);
-	rc = fdt_check_header(fdt);
-	if (!rc && fdt_version(fdt) < 16)
-		rc = -FDT_ERR_BADVERSION;	/* libfdt 1.6.1 can crash on older layouts */
-	if (!rc)
-		rc = fdt_check_full(fdt, len);
+	/* The same bounded check the decoder makes (libfdt 1.6.1's own can crash
+	 * or loop on hostile blobs). */
+	dmt_findings_init(&fs);
+	rc = dmt_fdt_check(fdt, len, &fs);
 	if (rc) {
-		fprintf(out, "not a valid DTB: %s\n", fdt_strerror(rc));
+		fprintf(out, "not a valid DTB: %s\n", fs.count ? fs.items[0].msg : "refused");
+		dmt_findings_free(&fs);
 		free(fdt);
 		return;
 	}
+	dmt_findings_free(&fs);
 	fprintf(out, "[%08x] FDT header: version %u, totalsize 0x%x, struct @0x%x (0x%x bytes), strings @0x%x (0x%x bytes), boot cpu %u\n",
 		0, fdt_version(fdt), fdt_totalsize(fdt), fdt_off_dt_struct(fdt),
 		fdt_size_dt_struct(fdt), fdt_off_dt_strings(fdt), fdt_size_dt_strings(fdt),

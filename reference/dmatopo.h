@@ -112,6 +112,11 @@ int dmt_map_id(const struct dmt_topo *t, const struct dmt_idmap *m, enum dmt_pro
 	       uint32_t id, int32_t want_target, int32_t *target, uint32_t *out,
 	       int32_t *entry, struct dmt_findings *f);
 
+/* Check a flattened device tree's header, reservation map and structure block
+ * with bounded reads before anything else reads it: DTBadHeader, DTTruncated or
+ * DTBadStructure and -1 when it is not sound. */
+int dmt_fdt_check(const uint8_t *buf, size_t len, struct dmt_findings *f);
+
 /* The PCI domain Linux gives each host bridge of a decoded DTB (dom[i] for
  * t->bridges[i], -1 when the bridge would fail to probe), as
  * of_pci_bus_find_domain_nr does: linux,pci-domain, else the lowest free number

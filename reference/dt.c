@@ -886,51 +886,6 @@ static void lint(struct dt_ctx *c)
 
 /* ---- entry point --------------------------------------------------------- */
 
-static int check_blob(const uint8_t *buf, size_t len, struct dmt_findings *f)
-{
-	int rc;
-
-	if (len < FDT_V1_SIZE) {
-		dmt_report(f, DMT_L_DTBadHeader, 0, "%zu bytes is shorter than an FDT header", len);
-		return -1;
-	}
-	rc = fdt_check_header(buf);
-	if (rc) {
-		dmt_report(f, DMT_L_DTBadHeader, 0, "fdt_check_header: %s", fdt_strerror(rc));
-		return -1;
-	}
-	/* Before 16 the structure block differs (full paths as names), and libfdt
-	 * 1.6.1's fdt_check_full crashes on some such blobs. */
-	if (fdt_version(buf) < 16) {
-		dmt_report(f, DMT_L_DTBadHeader, 20, "version %u: dmatopo reads versions 16 and 17",
-			   fdt_version(buf));
-		return -1;
-	}
-	if (fdt_totalsize(buf) > len) {
-		dmt_report(f, DMT_L_DTTruncated, 4, "totalsize %u but the input has %zu bytes",
-			   fdt_totalsize(buf), len);
-		return -1;
-	}
-	rc = fdt_check_full(buf, len);
-	if (rc) {
-		dmt_report(f, DMT_L_DTBadStructure, fdt_off_dt_struct(buf),
-			   "fdt_check_full: %s", fdt_strerror(rc));
-		return -1;
-	}
-	/* libfdt 1.6.1 accepts a structure block that does not open the root node;
-	 * dtc and Linux's unflatten_dt_nodes refuse it. */
-	{
-		int next;
-
-		if (fdt_next_tag(buf, 0, &next) != FDT_BEGIN_NODE) {
-			dmt_report(f, DMT_L_DTBadStructure, fdt_off_dt_struct(buf),
-				   "the structure block does not begin with FDT_BEGIN_NODE");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int dmt_dt_decode(const uint8_t *buf, size_t len, struct dmt_topo *t, struct dmt_findings *f)
 {
 	struct dt_ctx c = { .t = t, .f = f };
@@ -956,7 +911,7 @@ int dmt_dt_decode(const uint8_t *buf, size_t len, struct dmt_topo *t, struct dmt
 		return -1;
 	}
 	memcpy(copy, buf, len);
-	if (check_blob(copy, len, f)) {
+	if (dmt_fdt_check(copy, len, f)) {
 		free(copy);
 		free(w);
 		return -1;
