@@ -57,3 +57,8 @@ boot-smoke: kernels initramfs
 			{ echo "boot-smoke: FAIL: expected epid $${e%%=*} $${e#*=} with the rewritten DT"; exit 1; }; \
 	done
 	@echo "boot-smoke: 3 passed, 0 failed"
+
+# One x86_64 and one arm64 vector through `dmatopo replay` (what `make check` runs).
+.PHONY: replay-smoke
+replay-smoke:
+	@bash ci/replay-smoke

@@ -1,4 +1,377 @@
-/* PLACEHOLDER until the replay lands. */
+/* dmatopo replay: boot each vector's machine in QEMU, two at a time by default, and
+ * compare the kernel's endpoint IDs with the reference. KTAP on stdout in vector
+ * order as verdicts arrive, JUnit XML on request, results under --results. */
+/* nftw is X/Open */
+#define _XOPEN_SOURCE 700
 #include "cli.h"
+#include "replay.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_VECTORS 4096
+#define MAX_JOBS 16
+
+static void replay_help(FILE *out)
+{
+	fprintf(out,
+		"usage: dmatopo replay [--junit FILE] [--jobs N] [--timeout S] [--results DIR]\n"
+		"                      [--qemu-x86 BIN] [--qemu-arm64 BIN] [--kernel-x86 IMG]\n"
+		"                      [--kernel-arm64 IMG] [--initrd-x86 CPIO] [--initrd-arm64 CPIO]\n"
+		"                      [--viot-upgrade] VECTOR|FOLDER...\n\n"
+		"Boot every vector with a `replay` statement in QEMU (x86_64: q35 + virtio-iommu-pci,\n"
+		"QEMU builds the VIOT; arm64: virt + virtio-iommu-pci, QEMU's DT rewritten with the\n"
+		"vector's maps and passed with -dtb), read the kernel's endpoint IDs from the console,\n"
+		"resolve every enumerated device with the reference (linux profile, DMA aliases as\n"
+		"pci_for_each_dma_alias walks them) on the VIOT or DT the guest saw, and compare.\n"
+		"Defaults: --jobs 2, --timeout 120 (per boot; the process group is killed), --results\n"
+		"build/results/replay. Binaries and images default to QEMU_X86, QEMU_ARM64,\n"
+		"DMT_KERNEL_X86, DMT_KERNEL_ARM64, DMT_INITRD_X86, DMT_INITRD_ARM64 from the environment.\n"
+		"--viot-upgrade (x86_64): give the kernel the vector's own VIOT instead of QEMU's, through\n"
+		"the initrd ACPI table upgrade (a cpio with kernel/firmware/acpi/viot.aml before the\n"
+		"initramfs); needs a kernel whose drivers/acpi/tables.c allows VIOT. The verdict uses the\n"
+		"table the guest shows, so a kernel that ignores the upgrade is still judged on QEMU's.\n"
+		"A disagreement is a failure; a boot without a complete observation (timeout, panic,\n"
+		"QEMU dying, no 'DMT done', a blob failing its CRC) is an error, after one retry.\n"
+		"Exit status 0 when every device agreed, 1 otherwise, 2 on usage errors.\n");
+}
+
+struct vec_list {
+	char **path;
+	size_t n;
+	bool overflow;
+};
+
+static struct vec_list *walk_list;	/* nftw has no context pointer */
+
+static int add_path(struct vec_list *l, const char *p)
+{
+	char **np;
+
+	if (l->n == MAX_VECTORS) {
+		l->overflow = true;
+		return -1;
+	}
+	np = realloc(l->path, (l->n + 1) * sizeof(*np));
+	if (!np)
+		return -1;
+	l->path = np;
+	l->path[l->n] = strdup(p);
+	if (!l->path[l->n])
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static int visit(const char *p, const struct stat *st, int type, struct FTW *ftw)
+{
+	size_t n = strlen(p);
+
+	(void)st;
+	(void)ftw;
+	if (type == FTW_F && n > 4 && strcmp(p + n - 4, ".vec") == 0)
+		add_path(walk_list, p);
+	return walk_list->overflow ? 1 : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect(const char *root, struct vec_list *l, FILE *err)
+{
+	struct stat st;
+	size_t first = l->n;
+
+	if (stat(root, &st)) {
+		fprintf(err, "dmatopo replay: %s: no such file or folder\n", root);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_path(l, root);
+	walk_list = l;
+	nftw(root, visit, 16, FTW_PHYS);
+	qsort(l->path + first, l->n - first, sizeof(*l->path), cmp_str);
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096];
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return -1;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* ---- the worker pool ----------------------------------------------------- */
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	const struct vec_list *vectors;
+	const char *results;
+	const struct replay_env *env;
+	FILE *err;
+	struct replay_verdict *verdicts;
+	bool *done;
+	size_t next;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next < p->vectors->n ? p->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&p->lock);
+		if (i == SIZE_MAX)
+			return NULL;
+		replay_one(p->vectors->path[i], p->results, p->env, i + 1, p->vectors->n,
+			   &p->verdicts[i], p->err);
+		pthread_mutex_lock(&p->lock);
+		p->done[i] = true;
+		pthread_cond_broadcast(&p->changed);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+/* Prints each vector's KTAP as soon as it and every vector before it are done. */
+static void print_in_order(struct pool *p, FILE *out)
+{
+	for (size_t i = 0; i < p->vectors->n; i++) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->done[i])
+			pthread_cond_wait(&p->changed, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+		replay_ktap(out, &p->verdicts[i], i + 1);
+		fflush(out);
+	}
+}
+
+static void run_pool(struct pool *p, unsigned jobs, FILE *out)
+{
+	pthread_t tid[MAX_JOBS];
+	unsigned started = 0;
+
+	for (unsigned i = 0; i < jobs; i++)
+		if (pthread_create(&tid[started], NULL, worker, p) == 0)
+			started++;
+	if (started == 0)
+		worker(p);	/* no threads: do it here */
+	print_in_order(p, out);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+struct replay_opts {
+	const char *junit, *results;
+	unsigned jobs;
+	struct replay_env env;
+};
+
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static const char *env_or_null(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static void default_opts(struct replay_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->jobs = 2;
+	o->results = "build/results/replay";
+	o->env.timeout_s = 120;
+	o->env.qemu[REPLAY_X86_64] = env_or_null("QEMU_X86");
+	o->env.qemu[REPLAY_ARM64] = env_or_null("QEMU_ARM64");
+	o->env.kernel[REPLAY_X86_64] = env_or_null("DMT_KERNEL_X86");
+	o->env.kernel[REPLAY_ARM64] = env_or_null("DMT_KERNEL_ARM64");
+	o->env.initrd[REPLAY_X86_64] = env_or_null("DMT_INITRD_X86");
+	o->env.initrd[REPLAY_ARM64] = env_or_null("DMT_INITRD_ARM64");
+}
+
+/* Options that take a string value, and where it goes. */
+static const char **string_opt(struct replay_opts *o, const char *name)
+{
+	static const struct {
+		const char *name;
+		int which;	/* 0 junit, 1 results, 2.. env slots */
+	} table[] = {
+		{ "--junit", 0 }, { "--results", 1 }, { "--qemu-x86", 2 }, { "--qemu-arm64", 3 },
+		{ "--kernel-x86", 4 }, { "--kernel-arm64", 5 }, { "--initrd-x86", 6 },
+		{ "--initrd-arm64", 7 },
+	};
+	const char **slots[] = {
+		&o->junit, &o->results, &o->env.qemu[REPLAY_X86_64], &o->env.qemu[REPLAY_ARM64],
+		&o->env.kernel[REPLAY_X86_64], &o->env.kernel[REPLAY_ARM64],
+		&o->env.initrd[REPLAY_X86_64], &o->env.initrd[REPLAY_ARM64],
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(name, table[i].name) == 0)
+			return slots[table[i].which];
+	return NULL;
+}
+
+static int parse_opts(int argc, char **argv, struct replay_opts *o, struct vec_list *l, FILE *err)
+{
+	for (int i = 1; i < argc; i++) {
+		const char **slot = string_opt(o, argv[i]);
+		bool has_value = i + 1 < argc;
+
+		if (slot && has_value) {
+			*slot = argv[++i];
+		} else if (strcmp(argv[i], "--viot-upgrade") == 0) {
+			o->env.viot_upgrade = true;
+		} else if (strcmp(argv[i], "--jobs") == 0 && has_value) {
+			if (parse_uint(argv[++i], 1, MAX_JOBS, &o->jobs)) {
+				fprintf(err, "dmatopo replay: --jobs takes 1..%d\n", MAX_JOBS);
+				return -1;
+			}
+		} else if (strcmp(argv[i], "--timeout") == 0 && has_value) {
+			if (parse_uint(argv[++i], 1, 3600, &o->env.timeout_s)) {
+				fprintf(err, "dmatopo replay: --timeout takes 1..3600 seconds\n");
+				return -1;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(err, "dmatopo replay: unknown option or missing value: %s\n", argv[i]);
+			return -1;
+		} else if (collect(argv[i], l, err)) {
+			return -1;
+		}
+	}
+	if (l->n == 0) {
+		fprintf(err, "dmatopo replay: no vectors given\n");
+		return -1;
+	}
+	if (l->overflow) {
+		fprintf(err, "dmatopo replay: more than %d vectors\n", MAX_VECTORS);
+		return -1;
+	}
+	return 0;
+}
+
+/* QEMU reads "file:PATH" option strings: a comma would start another option. */
+static int bad_results_dir(const char *dir, FILE *err)
+{
+	if (!strchr(dir, ','))
+		return 0;
+	fprintf(err, "dmatopo replay: --results must not contain a comma (QEMU option syntax)\n");
+	return -1;
+}
+
+static int write_junit(const char *path, const struct replay_verdict *v, size_t n, FILE *err)
+{
+	FILE *j = fopen(path, "w");
+
+	if (!j) {
+		fprintf(err, "dmatopo replay: cannot write %s\n", path);
+		return -1;
+	}
+	fprintf(j, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dmatopo replay\">\n");
+	for (size_t i = 0; i < n; i++)
+		replay_junit_suite(j, &v[i]);
+	fprintf(j, "</testsuites>\n");
+	return fclose(j) ? -1 : 0;
+}
+
+static void free_list(struct vec_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->path[i]);
+	free(l->path);
+}
+
 int cmd_replay(int argc, char **argv, FILE *out, FILE *err)
-{ (void)argc; (void)argv; (void)out; fprintf(err, "dmatopo replay: not built yet\n"); return DMT_EXIT_USAGE; }
+{
+	struct replay_opts o;
+	struct vec_list l = { 0 };
+	struct pool p;
+	size_t passed = 0, failed = 0, skipped = 0;
+	int rc = DMT_EXIT_OK;
+
+	if (argc == 2 && dmt_is_help(argv[1])) {
+		replay_help(out);
+		return DMT_EXIT_OK;
+	}
+	default_opts(&o);
+	if (parse_opts(argc, argv, &o, &l, err) || bad_results_dir(o.results, err)) {
+		free_list(&l);
+		return DMT_EXIT_USAGE;
+	}
+	if (mkdir_p(o.results)) {
+		fprintf(err, "dmatopo replay: cannot create %s\n", o.results);
+		free_list(&l);
+		return DMT_EXIT_USAGE;
+	}
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	p.vectors = &l;
+	p.results = o.results;
+	p.env = &o.env;
+	p.err = err;
+	p.verdicts = calloc(l.n, sizeof(*p.verdicts));
+	p.done = calloc(l.n, sizeof(*p.done));
+	if (!p.verdicts || !p.done) {
+		free(p.verdicts);
+		free(p.done);
+		free_list(&l);
+		return DMT_EXIT_USAGE;
+	}
+	o.env.started = replay_now();
+	fprintf(out, "KTAP version 1\n1..%zu\n", l.n);
+	run_pool(&p, o.jobs, out);
+	for (size_t i = 0; i < l.n; i++) {
+		if (p.verdicts[i].skipped)
+			skipped++;
+		else if (replay_vector_ok(&p.verdicts[i]))
+			passed++;
+		else
+			failed++;
+	}
+	fprintf(out, "# replay: %zu passed, %zu failed, %zu skipped in %.1fs\n", passed, failed,
+		skipped, replay_now() - o.env.started);
+	if (o.junit && write_junit(o.junit, p.verdicts, l.n, err))
+		rc = DMT_EXIT_USAGE;
+	if (failed)
+		rc = DMT_EXIT_FINDINGS;
+	for (size_t i = 0; i < l.n; i++)
+		replay_checks_free(&p.verdicts[i].checks);
+	free(p.verdicts);
+	free(p.done);
+	free_list(&l);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.changed);
+	return rc;
+}

@@ -1,0 +1,229 @@
+/* The QEMU replay (dmatopo replay): boot a vector's machine, read what the guest
+ * kernel computed from its console, resolve the same devices with the reference on
+ * the firmware description the guest saw, and compare. One concern per file:
+ *   replay_machine.c  the QEMU argv for a vector
+ *   replay_run.c      running QEMU with a deadline (process group killed on expiry)
+ *   replay_dt.c       rewriting QEMU's arm virt DT with the vector's maps (libfdt)
+ *   replay_console.c  parsing the console (epid, DMT lines, blobs) and QEMU's trace
+ *   replay_compare.c  DMA aliases from the agent's bridge facts, reference vs kernel
+ *   replay_report.c   KTAP, JUnit and JSON-lines output, summary for REPORT.md
+ *   replay_vector.c   one vector from start to verdict (what a worker runs) */
+#ifndef DMT_REPLAY_H
+#define DMT_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dmatopo.h"
+
+struct dmt_vector;
+
+enum replay_arch { REPLAY_X86_64, REPLAY_ARM64, REPLAY_ARCH_COUNT };
+
+/* Where QEMU, the kernels and the initramfs are; from options or the environment. */
+struct replay_env {
+	const char *qemu[REPLAY_ARCH_COUNT];
+	const char *kernel[REPLAY_ARCH_COUNT];
+	const char *initrd[REPLAY_ARCH_COUNT];
+	unsigned timeout_s;		/* per boot */
+	double started;			/* replay_now() when the run began, for progress lines */
+	/* x86_64: put the vector's own VIOT in front of the kernel through the initrd ACPI
+	 * table upgrade (replay_initrd.c; needs a kernel that allows VIOT there) */
+	bool viot_upgrade;
+};
+
+const char *replay_arch_name(enum replay_arch a);
+/* "x86_64" / "arm64" → 0, else -1. */
+int replay_arch_parse(const char *s, enum replay_arch *a);
+
+/* snprintf that may cut: diagnostics are bounded on purpose. */
+void replay_fmt(char *dst, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- replay_machine.c ---------------------------------------------------- */
+
+#define REPLAY_MAX_ARGS 128
+
+struct replay_argv {
+	char *arg[REPLAY_MAX_ARGS + 1];	/* NULL-terminated, each malloc'd */
+	size_t n;
+	bool overflow;
+};
+
+void replay_argv_free(struct replay_argv *a);
+int replay_argv_add(struct replay_argv *a, const char *s);
+
+/* True when s holds only the characters a vector may pass to QEMU. */
+bool replay_qemu_word_ok(const char *s);
+
+/* Make a file-name-safe copy of s: [A-Za-z0-9._-] kept, anything else '_', no
+ * leading '.', never empty, at most outlen-1 characters. */
+void replay_sanitize(const char *s, char *out, size_t outlen);
+
+/* The boot argv for v (console, trace and DTB paths under dir; dtb may be NULL).
+ * 0, or -1 with why filled. */
+int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
+			const struct replay_env *env, const char *dir, const char *dtb,
+			struct replay_argv *a, char *why, size_t whylen);
+
+/* ---- replay_run.c -------------------------------------------------------- */
+
+enum replay_exit { RUN_EXITED, RUN_SIGNALED, RUN_TIMEOUT, RUN_SPAWN_FAILED };
+
+struct replay_run {
+	enum replay_exit how;
+	int code;			/* exit status or signal */
+	double seconds;
+};
+
+/* Run argv in its own process group, stdin from /dev/null, stdout+stderr to
+ * log_path; kill the whole group after timeout_s. */
+int replay_run(const struct replay_argv *a, const char *log_path, unsigned timeout_s,
+	       struct replay_run *r);
+double replay_now(void);
+
+/* ---- replay_dt.c --------------------------------------------------------- */
+
+/* Rewrite QEMU's DT (qemu, qlen) with the maps of the vector's own DTB (vdtb):
+ * on every host bridge of the vector whose path QEMU's DT has, set iommu-map,
+ * iommu-map-mask (deleted when the vector has none) and msi-map, msi-map-mask (kept
+ * from QEMU unless the vector has them), each phandle translated through the node
+ * path. *out is malloc'd. 0, or -1 with why. */
+int replay_dt_rewrite(const uint8_t *qemu, size_t qlen, const uint8_t *vdtb, size_t vlen,
+		      uint8_t **out, size_t *outlen, char *log, size_t loglen, char *why,
+		      size_t whylen);
+
+/* ---- replay_initrd.c ---------------------------------------------------- */
+
+/* Write out_path: an uncompressed cpio with kernel/firmware/acpi/viot.aml (the VIOT
+ * given QEMU's OEM identity, a higher OEM revision and a fixed checksum), then the
+ * bytes of base_initrd. 0, or -1 with why. */
+int replay_viot_initrd(const uint8_t *viot, size_t len, const char *base_initrd,
+		       const char *out_path, char *why, size_t whylen);
+
+/* ---- replay_console.c ---------------------------------------------------- */
+
+#define REPLAY_MAX_DEVS 256
+#define REPLAY_MAX_KIDS 32
+#define REPLAY_MAX_ATTACH 512
+
+struct replay_dev {
+	uint16_t segment, rid;
+	int pcie_type;			/* -1: conventional PCI */
+	int hdr;
+	bool is_bridge;
+	uint8_t primary, secondary, subordinate;
+	bool bind_error;
+	size_t nkids;			/* epid lines, in console order */
+	uint32_t kids[REPLAY_MAX_KIDS];
+	bool kids_overflow;
+	int group;			/* -1: none listed */
+};
+
+struct replay_obs {
+	size_t ndevs;
+	struct replay_dev devs[REPLAY_MAX_DEVS];
+	bool devs_overflow;
+	/* epid lines for PCI names the agent never listed */
+	size_t nstray;
+	char stray[8][48];
+	bool agent_started, done;
+	unsigned agent_errors;		/* from "DMT done errors=N" */
+	/* "DMT error bind SBDF" lines come before the listing: kept here, applied after */
+	size_t nbind_errors;
+	uint32_t bind_error[REPLAY_MAX_DEVS];	/* segment << 16 | rid */
+	bool any_group;			/* some device got an IOMMU group in this boot */
+	size_t nerror_lines;
+	char error_line[4][200];
+	bool panic;
+	char panic_line[200];
+	/* the firmware blob the kernel used: VIOT (first table) or fdt */
+	char blob_name[16];
+	uint8_t *blob;
+	size_t blob_len;
+	bool blob_ok;
+	char blob_problem[200];
+	size_t nviot_tables;
+	/* QEMU trace */
+	size_t nattach;
+	uint32_t attach[REPLAY_MAX_ATTACH];
+};
+
+void replay_obs_free(struct replay_obs *o);
+/* Parse a console text (CR LF or LF). The blob named `want` ("VIOT" or "fdt") is
+ * reassembled and CRC-checked. */
+void replay_parse_console(const char *text, size_t len, const char *want, struct replay_obs *o);
+void replay_parse_trace(const char *text, size_t len, struct replay_obs *o);
+uint32_t replay_crc32(const uint8_t *buf, size_t len);
+struct replay_dev *replay_find_dev(struct replay_obs *o, uint16_t seg, uint16_t rid);
+
+/* ---- replay_compare.c ---------------------------------------------------- */
+
+enum replay_status { REPLAY_PASS, REPLAY_FAIL, REPLAY_ERROR };
+
+#define REPLAY_DIAG 512
+
+struct replay_check {
+	enum replay_status status;
+	char what[64];			/* "0000:02:03.0" or "boot", "firmware" */
+	char diag[REPLAY_DIAG];		/* both sides, or why there is no verdict */
+	char note[REPLAY_DIAG];		/* reported, never a failure (QEMU attach trace) */
+	/* for JSON */
+	bool is_device;
+	size_t nkernel, nref;
+	uint32_t kernel[REPLAY_MAX_KIDS], ref[DMT_MAX_IDS];
+	char ref_reason[48];
+	size_t naliases;
+	uint16_t aliases[DMT_MAX_ALIASES];
+};
+
+struct replay_checks {
+	struct replay_check *c;
+	size_t n, cap;
+};
+
+struct replay_check *replay_checks_add(struct replay_checks *cs);
+void replay_checks_free(struct replay_checks *cs);
+
+/* DMA aliases of dev, the way pci_for_each_dma_alias walks up from it, from the
+ * agent's bridge facts. Returns the count (at most max). */
+size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *dev,
+			  uint16_t *aliases, size_t max);
+
+/* Compare every enumerated device; the observation must already be complete. */
+void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
+		    struct replay_checks *cs);
+
+/* ---- replay_report.c ----------------------------------------------------- */
+
+struct replay_verdict {
+	char vector[4096];		/* the path as given */
+	char name[128];			/* sanitised, the results subfolder */
+	char arch[16];
+	bool skipped;
+	char skip_why[128];
+	double boot_s, verdict_s;	/* last boot; start to verdict */
+	unsigned attempts;
+	struct replay_checks checks;
+};
+
+size_t replay_count(const struct replay_verdict *v, enum replay_status st);
+bool replay_vector_ok(const struct replay_verdict *v);
+/* The vector's KTAP subtest (indented) and its top-level line numbered num. */
+void replay_ktap(FILE *out, const struct replay_verdict *v, size_t num);
+void replay_junit_suite(FILE *j, const struct replay_verdict *v);
+void replay_json_lines(FILE *out, const struct replay_verdict *v);
+/* One TSV line for REPORT.md: name arch status pass fail error boot_s verdict_s attempts */
+void replay_summary_line(FILE *out, const struct replay_verdict *v);
+/* Write path atomically: to path.tmp, then rename. fn prints the contents. */
+int replay_write_atomic(const char *path, void (*fn)(FILE *, const void *), const void *arg);
+
+/* ---- replay_vector.c ----------------------------------------------------- */
+
+/* Everything for one vector: boot (one retry on a boot failure), parse, compare,
+ * and write DIR/NAME/{results.jsonl,ktap.txt,junit.xml,summary.tsv}. Progress to err. */
+void replay_one(const char *path, const char *results, const struct replay_env *env,
+		size_t k, size_t total, struct replay_verdict *out, FILE *err);
+
+#endif

@@ -1,0 +1,253 @@
+/* The verdict per device: the reference resolves each device the guest enumerated,
+ * with the DMA aliases the kernel's pci_for_each_dma_alias would visit, on the
+ * firmware description the guest saw, under the linux profile; the kernel's endpoint
+ * IDs (kprobe lines, in the order it added them) must be the same list. */
+#include "replay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* PCI Express Device/Port Types (PCIe base spec, Express Capabilities register). */
+enum {
+	PCIE_ROOT_PORT = 4,
+	PCIE_UPSTREAM = 5,
+	PCIE_DOWNSTREAM = 6,
+	PCIE_TO_PCI_BRIDGE = 7,
+	PCI_TO_PCIE_BRIDGE = 8,
+};
+
+#define MAX_BUS_DEPTH 256
+
+struct replay_check *replay_checks_add(struct replay_checks *cs)
+{
+	if (cs->n == cs->cap) {
+		size_t ncap = cs->cap ? cs->cap * 2 : 16;
+		struct replay_check *p = realloc(cs->c, ncap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		cs->c = p;
+		cs->cap = ncap;
+	}
+	memset(&cs->c[cs->n], 0, sizeof(cs->c[0]));
+	return &cs->c[cs->n++];
+}
+
+void replay_checks_free(struct replay_checks *cs)
+{
+	free(cs->c);
+	cs->c = NULL;
+	cs->n = cs->cap = 0;
+}
+
+/* The bridge whose secondary bus is `bus`, or NULL on a root bus. */
+static const struct replay_dev *upstream_bridge(const struct replay_obs *o, uint16_t seg,
+						unsigned bus)
+{
+	for (size_t i = 0; i < o->ndevs; i++) {
+		const struct replay_dev *b = &o->devs[i];
+
+		if (b->is_bridge && b->segment == seg && b->secondary == bus && b->secondary != 0 &&
+		    b->secondary != (b->rid >> 8))
+			return b;
+	}
+	return NULL;
+}
+
+size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *dev,
+			  uint16_t *aliases, size_t max)
+{
+	unsigned bus = dev->rid >> 8;
+	size_t n = 0;
+
+	for (int depth = 0; depth < MAX_BUS_DEPTH; depth++) {
+		const struct replay_dev *b = upstream_bridge(o, dev->segment, bus);
+
+		if (!b)
+			break;
+		if (b->pcie_type == PCIE_TO_PCI_BRIDGE) {
+			/* PCIe-to-PCI bridges take ownership with (secondary bus, devfn 0). */
+			if (n < max)
+				aliases[n++] = (uint16_t)(b->secondary << 8);
+		} else if (b->pcie_type == PCI_TO_PCIE_BRIDGE || b->pcie_type < 0) {
+			if (n < max)
+				aliases[n++] = b->rid;
+		}
+		/* Root and switch ports forward the requester ID unchanged. */
+		bus = b->rid >> 8;
+	}
+	return n;
+}
+
+static void format_ids(char *out, size_t len, const uint32_t *ids, size_t n)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	if (n == 0) {
+		replay_fmt(out, len, "(none)");
+		return;
+	}
+	for (size_t i = 0; i < n && used + 1 < len; i++) {
+		int w = snprintf(out + used, len - used, "%s0x%x", i ? " " : "", ids[i]);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static bool same_ids(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
+/* A deferred probe starts the fwspec again from scratch: the kernel's list is then
+ * one attempt repeated. Returns the length of that attempt (na when it is not one). */
+static size_t one_attempt(const uint32_t *a, size_t na, unsigned *times)
+{
+	*times = 1;
+	for (size_t p = 1; p < na; p++) {
+		if (na % p || a[p] != a[0])
+			continue;
+		bool repeats = true;
+
+		for (size_t i = p; i < na && repeats; i++)
+			repeats = a[i] == a[i % p];
+		if (repeats) {
+			*times = (unsigned)(na / p);
+			return p;
+		}
+	}
+	return na;
+}
+
+/* of_iommu_configure keeps the IDs an earlier alias added when a later one bypasses
+ * (NO_IOMMU), and returns no IOMMU: the kprobe saw IDs, the device has none. When
+ * IOMMU groups form in this boot, a device without one was left untranslated. */
+static bool abandoned(const struct replay_obs *o, const struct replay_dev *d, size_t nref)
+{
+	return nref == 0 && d->nkids > 0 && d->group < 0 && o->any_group;
+}
+
+static void qemu_note(const struct replay_obs *o, const struct replay_dev *d,
+		      struct replay_check *c)
+{
+	char missing[128];
+	uint32_t miss[REPLAY_MAX_KIDS];
+	size_t nmiss = 0;
+
+	for (size_t i = 0; i < d->nkids; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < o->nattach && !seen; k++)
+			seen = o->attach[k] == d->kids[i];
+		for (size_t k = 0; k < nmiss && !seen; k++)
+			seen = miss[k] == d->kids[i];
+		if (!seen)
+			miss[nmiss++] = d->kids[i];
+	}
+	if (!nmiss)
+		return;
+	format_ids(missing, sizeof(missing), miss, nmiss);
+	replay_fmt(c->note + strlen(c->note), sizeof(c->note) - strlen(c->note),
+		 "%sQEMU traced no virtio_iommu_attach for the kernel's endpoint(s) %s",
+		 c->note[0] ? "; " : "", missing);
+}
+
+static void device_name(const struct replay_dev *d, char *out, size_t len)
+{
+	replay_fmt(out, len, "%04x:%02x:%02x.%x", d->segment, d->rid >> 8, (d->rid >> 3) & 0x1f,
+		 d->rid & 7);
+}
+
+static void reference_side(const struct dmt_answer *a, char *out, size_t len)
+{
+	char ids[160];
+
+	if (!a->found) {
+		replay_fmt(out, len, "none reason=%s", dmt_label_name(a->reason));
+		return;
+	}
+	format_ids(ids, sizeof(ids), a->ids, a->nids);
+	replay_fmt(out, len, "%s (%s%s%s)", ids, a->iommu_name, a->nids ? ", via " : "",
+		 a->nids ? a->via[0] : "");
+}
+
+static void compare_device(const struct replay_obs *o, const struct dmt_topo *t,
+			   const struct replay_dev *d, struct replay_check *c)
+{
+	struct dmt_device dev = { .kind = DMT_DEV_PCI, .segment = d->segment, .rid = d->rid };
+	struct dmt_answer a;
+	struct dmt_findings f;
+	char kside[192], rside[320], al[64] = "";
+	const uint32_t *ref_ids;
+	unsigned times;
+	size_t nref, once;
+
+	c->is_device = true;
+	device_name(d, c->what, sizeof(c->what));
+	dev.naliases = replay_dma_aliases(o, d, dev.aliases, DMT_MAX_ALIASES);
+	c->naliases = dev.naliases;
+	memcpy(c->aliases, dev.aliases, sizeof(c->aliases));
+	for (size_t i = 0; i < dev.naliases; i++)
+		replay_fmt(al + strlen(al), sizeof(al) - strlen(al), "+%02x:%02x.%x",
+			 dev.aliases[i] >> 8, (dev.aliases[i] >> 3) & 0x1f, dev.aliases[i] & 7);
+	memset(&a, 0, sizeof(a));
+	dmt_findings_init(&f);
+	if (dmt_resolve(t, DMT_PROFILE_LINUX, &dev, &a, &f)) {
+		c->status = REPLAY_ERROR;
+		replay_fmt(c->diag, sizeof(c->diag), "the reference could not resolve %s%s", c->what, al);
+		dmt_findings_free(&f);
+		return;
+	}
+	dmt_findings_free(&f);
+	ref_ids = a.found ? a.ids : NULL;
+	nref = a.found ? a.nids : 0;
+	c->nref = nref;
+	if (nref)
+		memcpy(c->ref, a.ids, nref * sizeof(a.ids[0]));
+	replay_fmt(c->ref_reason, sizeof(c->ref_reason), "%s",
+		 a.found ? "" : dmt_label_name(a.reason));
+	c->nkernel = d->nkids;
+	memcpy(c->kernel, d->kids, d->nkids * sizeof(d->kids[0]));
+	format_ids(kside, sizeof(kside), d->kids, d->nkids);
+	reference_side(&a, rside, sizeof(rside));
+	if (d->bind_error || d->kids_overflow) {
+		c->status = REPLAY_ERROR;
+		replay_fmt(c->diag, sizeof(c->diag), "no complete observation (%s); kernel %s, reference %s",
+			 d->bind_error ? "the agent could not bind a driver" : "too many epid lines",
+			 kside, rside);
+		return;
+	}
+	once = one_attempt(d->kids, d->nkids, &times);
+	if (same_ids(d->kids, d->nkids, ref_ids, nref)) {
+		c->status = REPLAY_PASS;
+	} else if (times > 1 && same_ids(d->kids, once, ref_ids, nref)) {
+		c->status = REPLAY_PASS;
+		replay_fmt(c->note, sizeof(c->note), "the kernel configured it %u times (deferred probe), same IDs each time",
+			 times);
+	} else if (abandoned(o, d, nref)) {
+		c->status = REPLAY_PASS;
+		replay_fmt(c->note, sizeof(c->note),
+			   "the kernel added %s, then gave the device no IOMMU (no IOMMU group while other devices have one): the final state agrees with none",
+			   kside);
+	} else {
+		c->status = REPLAY_FAIL;
+	}
+	replay_fmt(c->diag, sizeof(c->diag), "device %s%s: kernel %s; reference (linux) %s", c->what,
+		 al, kside, rside);
+	qemu_note(o, d, c);
+}
+
+void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
+		    struct replay_checks *cs)
+{
+	for (size_t i = 0; i < o->ndevs; i++) {
+		struct replay_check *c = replay_checks_add(cs);
+
+		if (!c)
+			return;
+		compare_device(o, t, &o->devs[i], c);
+	}
+}

@@ -1,0 +1,397 @@
+/* Reading what the guest said: the kernel's kprobe lines (one per endpoint ID given
+ * to iommu_fwspec_add_ids), the agent's DMT lines (devices, bridges, binds, groups,
+ * the firmware blob in hex with its CRC), panics, and QEMU's attach trace. The
+ * console is untrusted text: every number is range-checked, every copy bounded. */
+#include "replay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_MAX_CHARS 1024
+
+uint32_t replay_crc32(const uint8_t *buf, size_t len)
+{
+	uint32_t crc = 0xffffffffu;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= buf[i];
+		for (int bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+	}
+	return crc ^ 0xffffffffu;
+}
+
+void replay_obs_free(struct replay_obs *o)
+{
+	free(o->blob);
+	o->blob = NULL;
+	o->blob_len = 0;
+}
+
+/* Calls fn on each line (CR stripped, at most LINE_MAX_CHARS-1 characters). */
+static void each_line(const char *text, size_t len, void (*fn)(const char *, void *), void *ctx)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		char line[LINE_MAX_CHARS];
+		size_t n = 0;
+
+		for (; i < len && text[i] != '\n'; i++)
+			if (text[i] != '\r' && text[i] != '\0' && n + 1 < sizeof(line))
+				line[n++] = text[i];
+		line[n] = '\0';
+		i++;
+		fn(line, ctx);
+	}
+}
+
+static bool parse_sbdf(const char *s, uint16_t *seg, uint16_t *rid)
+{
+	unsigned a, b, d, f;
+	char tail;
+
+	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &a, &b, &d, &f, &tail) < 4)
+		return false;
+	if (a > 0xffff || b > 0xff || d > 0x1f || f > 7)
+		return false;
+	*seg = (uint16_t)a;
+	*rid = (uint16_t)(b << 8 | d << 3 | f);
+	return true;
+}
+
+struct replay_dev *replay_find_dev(struct replay_obs *o, uint16_t seg, uint16_t rid)
+{
+	for (size_t i = 0; i < o->ndevs; i++)
+		if (o->devs[i].segment == seg && o->devs[i].rid == rid)
+			return &o->devs[i];
+	return NULL;
+}
+
+/* Value of "key=" in line as an unsigned number in base; false when absent. */
+static bool field(const char *line, const char *key, int base, unsigned long *out)
+{
+	const char *p = strstr(line, key);
+	char *end;
+
+	if (!p)
+		return false;
+	p += strlen(key);
+	*out = strtoul(p, &end, base);
+	return end != p;
+}
+
+static void add_dev(struct replay_obs *o, const char *rest)
+{
+	uint16_t seg, rid;
+	unsigned long hdr = 0;
+	const char *pcie;
+	struct replay_dev *d;
+
+	if (!parse_sbdf(rest, &seg, &rid) || replay_find_dev(o, seg, rid))
+		return;
+	if (o->ndevs == REPLAY_MAX_DEVS) {
+		o->devs_overflow = true;
+		return;
+	}
+	d = &o->devs[o->ndevs++];
+	memset(d, 0, sizeof(*d));
+	d->segment = seg;
+	d->rid = rid;
+	d->group = -1;
+	field(rest, "hdr=", 10, &hdr);
+	d->hdr = (int)(hdr & 0x7f);
+	pcie = strstr(rest, "pcie=");
+	d->pcie_type = -1;
+	if (pcie && pcie[5] != '-') {
+		unsigned long t;
+
+		if (field(pcie, "pcie=", 16, &t) && t <= 0xf)
+			d->pcie_type = (int)t;
+	}
+}
+
+static void add_bridge(struct replay_obs *o, const char *rest)
+{
+	uint16_t seg, rid;
+	unsigned long p, s, u;
+	struct replay_dev *d;
+
+	if (!parse_sbdf(rest, &seg, &rid) || !(d = replay_find_dev(o, seg, rid)))
+		return;
+	if (!field(rest, "primary=", 16, &p) || !field(rest, "secondary=", 16, &s) ||
+	    !field(rest, "subordinate=", 16, &u) || p > 0xff || s > 0xff || u > 0xff)
+		return;
+	d->is_bridge = true;
+	d->primary = (uint8_t)p;
+	d->secondary = (uint8_t)s;
+	d->subordinate = (uint8_t)u;
+}
+
+static void note_error(struct replay_obs *o, const char *rest)
+{
+	uint16_t seg, rid;
+
+	if (strncmp(rest, "bind ", 5) == 0 && parse_sbdf(rest + 5, &seg, &rid) &&
+	    o->nbind_errors < REPLAY_MAX_DEVS)
+		o->bind_error[o->nbind_errors++] = (uint32_t)seg << 16 | rid;
+	if (o->nerror_lines < sizeof(o->error_line) / sizeof(o->error_line[0]))
+		replay_fmt(o->error_line[o->nerror_lines++], sizeof(o->error_line[0]), "%s", rest);
+}
+
+/* ---- blob reassembly ----------------------------------------------------- */
+
+struct blob_state {
+	struct replay_obs *o;
+	char want[16];			/* the sysfs name being collected */
+	bool in, finished;
+	size_t next;			/* offset the next line must start at */
+	uint32_t crc;
+};
+
+static void blob_fail(struct blob_state *b, const char *why, size_t off)
+{
+	if (!b->o->blob_problem[0])
+		replay_fmt(b->o->blob_problem, sizeof(b->o->blob_problem), "%s %s at 0x%zx",
+			 b->want, why, off);
+	b->in = false;
+}
+
+static void blob_begin(struct blob_state *b, const char *rest)
+{
+	unsigned long len, crc;
+	char name[16];
+
+	if (sscanf(rest, "name=%15s", name) != 1 || strcmp(name, b->want) || b->finished || b->in)
+		return;
+	if (!field(rest, "len=", 10, &len) || !field(rest, "crc32=", 16, &crc) ||
+	    len == 0 || len > DMT_INPUT_MAX) {
+		blob_fail(b, "blob-begin has no usable len/crc32", 0);
+		return;
+	}
+	b->o->blob = calloc(1, len);
+	if (!b->o->blob) {
+		blob_fail(b, "out of memory", 0);
+		return;
+	}
+	b->o->blob_len = len;
+	b->crc = (uint32_t)crc;
+	b->next = 0;
+	b->in = true;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void blob_data(struct blob_state *b, const char *rest)
+{
+	unsigned long off;
+	char *end;
+	const char *hex;
+	size_t n = 0;
+
+	off = strtoul(rest, &end, 16);
+	if (end == rest || *end != ' ' || off != b->next) {
+		blob_fail(b, "line out of order", b->next);
+		return;
+	}
+	for (hex = end + 1; hex[0] && hex[1]; hex += 2) {
+		int hi = hexval(hex[0]), lo = hexval(hex[1]);
+
+		if (hi < 0 || lo < 0 || b->next + n >= b->o->blob_len) {
+			blob_fail(b, "bad hex or data past len", b->next + n);
+			return;
+		}
+		b->o->blob[b->next + n++] = (uint8_t)(hi << 4 | lo);
+	}
+	if (*hex) {
+		blob_fail(b, "odd hex digit count", b->next);
+		return;
+	}
+	b->next += n;
+}
+
+static void blob_zero(struct blob_state *b, const char *rest)
+{
+	unsigned long off, n;
+	char *end;
+
+	off = strtoul(rest, &end, 16);
+	if (end == rest || off != b->next) {
+		blob_fail(b, "zero run out of order", b->next);
+		return;
+	}
+	n = strtoul(end, NULL, 16);
+	if (n > b->o->blob_len - b->next) {
+		blob_fail(b, "zero run past len", b->next);
+		return;
+	}
+	b->next += n;			/* calloc'd: the bytes are already zero */
+}
+
+static void blob_end(struct blob_state *b)
+{
+	uint32_t got;
+
+	b->in = false;
+	b->finished = true;
+	if (b->next != b->o->blob_len) {
+		blob_fail(b, "ended short", b->next);
+		return;
+	}
+	got = replay_crc32(b->o->blob, b->o->blob_len);
+	if (got != b->crc) {
+		replay_fmt(b->o->blob_problem, sizeof(b->o->blob_problem),
+			 "%s crc32 %08x, announced %08x", b->want, got, b->crc);
+		return;
+	}
+	b->o->blob_ok = true;
+}
+
+/* ---- line dispatch ------------------------------------------------------- */
+
+struct parse_state {
+	struct replay_obs *o;
+	struct blob_state blob;
+};
+
+static void dmt_line(struct parse_state *s, const char *rest)
+{
+	struct replay_obs *o = s->o;
+	unsigned long n;
+
+	if (strncmp(rest, "agent ", 6) == 0) {
+		o->agent_started = true;
+	} else if (strncmp(rest, "dev ", 4) == 0) {
+		add_dev(o, rest + 4);
+	} else if (strncmp(rest, "bridge ", 7) == 0) {
+		add_bridge(o, rest + 7);
+	} else if (strncmp(rest, "error ", 6) == 0) {
+		note_error(o, rest + 6);
+	} else if (strncmp(rest, "group ", 6) == 0) {
+		uint16_t seg, rid;
+		struct replay_dev *d;
+
+		if (parse_sbdf(rest + 6, &seg, &rid) && (d = replay_find_dev(o, seg, rid)) &&
+		    field(rest + 6, " ", 10, &n) && n < 1u << 20) {
+			d->group = (int)n;
+			o->any_group = true;
+		}
+	} else if (strncmp(rest, "blob-begin ", 11) == 0) {
+		if (strncmp(rest + 11, "name=VIOT", 9) == 0)
+			o->nviot_tables++;
+		blob_begin(&s->blob, rest + 11);
+	} else if (strncmp(rest, "blob ", 5) == 0 && s->blob.in) {
+		blob_data(&s->blob, rest + 5);
+	} else if (strncmp(rest, "blob-zero ", 10) == 0 && s->blob.in) {
+		blob_zero(&s->blob, rest + 10);
+	} else if (strncmp(rest, "blob-end ", 9) == 0 && s->blob.in) {
+		blob_end(&s->blob);
+	} else if (strncmp(rest, "done ", 5) == 0 && field(rest, "errors=", 10, &n)) {
+		o->done = true;
+		o->agent_errors = (unsigned)(n > 1000000 ? 1000000 : n);
+	}
+}
+
+static void first_pass(const char *line, void *ctx)
+{
+	struct parse_state *s = ctx;
+	const char *p;
+
+	if (strncmp(line, "DMT ", 4) == 0)
+		dmt_line(s, line + 4);
+	if (!s->o->panic && ((p = strstr(line, "Kernel panic")) || (p = strstr(line, "Oops")))) {
+		s->o->panic = true;
+		replay_fmt(s->o->panic_line, sizeof(s->o->panic_line), "%s", p);
+	}
+}
+
+/* `epid: (iommu_fwspec_add_ids+0x0/0x88) dev="0000:02:03.0" id=536 n=0x1` */
+static void epid_line(const char *line, void *ctx)
+{
+	struct replay_obs *o = ctx;
+	const char *p = strstr(line, "epid: ("), *q;
+	unsigned long id;
+	uint16_t seg, rid;
+	struct replay_dev *d;
+
+	if (!p || !(q = strstr(p, " dev=\"")) || !field(q, " id=", 10, &id) || id > 0xffffffffUL)
+		return;
+	q += 6;
+	if (!parse_sbdf(q, &seg, &rid) || q[12] != '"')
+		return;
+	d = replay_find_dev(o, seg, rid);
+	if (!d) {
+		if (o->nstray < sizeof(o->stray) / sizeof(o->stray[0]))
+			replay_fmt(o->stray[o->nstray++], sizeof(o->stray[0]), "%.12s id=0x%lx", q, id);
+		return;
+	}
+	if (d->nkids == REPLAY_MAX_KIDS) {
+		d->kids_overflow = true;
+		return;
+	}
+	d->kids[d->nkids++] = (uint32_t)id;
+}
+
+void replay_parse_console(const char *text, size_t len, const char *want, struct replay_obs *o)
+{
+	struct parse_state s;
+
+	memset(o, 0, sizeof(*o));
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.blob.o = o;
+	replay_fmt(s.blob.want, sizeof(s.blob.want), "%s", want);
+	each_line(text, len, first_pass, &s);
+	/* sysfs numbers the tables when there are several: VIOT1 is the one the kernel used. */
+	if (!o->blob_ok && !s.blob.finished && strcmp(want, "VIOT") == 0 && o->nviot_tables > 1) {
+		replay_obs_free(o);
+		memset(o, 0, sizeof(*o));
+		memset(&s.blob, 0, sizeof(s.blob));
+		s.blob.o = o;
+		replay_fmt(s.blob.want, sizeof(s.blob.want), "VIOT1");
+		each_line(text, len, first_pass, &s);
+	}
+	for (size_t i = 0; i < o->nbind_errors; i++) {
+		struct replay_dev *d = replay_find_dev(o, (uint16_t)(o->bind_error[i] >> 16),
+						       (uint16_t)o->bind_error[i]);
+
+		if (d)
+			d->bind_error = true;
+	}
+	if (!o->blob_ok && !o->blob_problem[0])
+		replay_fmt(o->blob_problem, sizeof(o->blob_problem), "no %s blob on the console",
+			 s.blob.want);
+	if (s.blob.in && !o->blob_ok)
+		replay_fmt(o->blob_problem, sizeof(o->blob_problem), "%s blob never ended", s.blob.want);
+	replay_fmt(o->blob_name, sizeof(o->blob_name), "%s", s.blob.want);
+	each_line(text, len, epid_line, o);
+}
+
+static void trace_line(const char *line, void *ctx)
+{
+	struct replay_obs *o = ctx;
+	const char *p = strstr(line, "virtio_iommu_attach ");
+	unsigned long e;
+
+	if (!p || !field(p, "endpoint=", 10, &e) || e > 0xffffffffUL)
+		return;
+	for (size_t i = 0; i < o->nattach; i++)
+		if (o->attach[i] == e)
+			return;
+	if (o->nattach < REPLAY_MAX_ATTACH)
+		o->attach[o->nattach++] = (uint32_t)e;
+}
+
+void replay_parse_trace(const char *text, size_t len, struct replay_obs *o)
+{
+	each_line(text, len, trace_line, o);
+}
