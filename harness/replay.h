@@ -115,6 +115,7 @@ struct replay_dev {
 	bool is_bridge;
 	uint8_t primary, secondary, subordinate;
 	bool bind_error;
+	bool deferred;			/* on the kernel's deferred-probe list (agent: DMT deferred) */
 	size_t nkids;			/* epid lines, in console order */
 	uint32_t kids[REPLAY_MAX_KIDS];
 	bool kids_overflow;
@@ -133,6 +134,8 @@ struct replay_obs {
 	/* "DMT error bind SBDF" lines come before the listing: kept here, applied after */
 	size_t nbind_errors;
 	uint32_t bind_error[REPLAY_MAX_DEVS];	/* segment << 16 | rid */
+	size_t ndeferred;
+	uint32_t deferred[REPLAY_MAX_DEVS];	/* segment << 16 | rid */
 	bool any_group;			/* some device got an IOMMU group in this boot */
 	size_t nerror_lines;
 	char error_line[4][200];

@@ -223,6 +223,9 @@ static void compare_device(const struct replay_obs *o, const struct dmt_topo *t,
 	once = one_attempt(d->kids, d->nkids, &times);
 	if (same_ids(d->kids, d->nkids, ref_ids, nref)) {
 		c->status = REPLAY_PASS;
+		if (d->deferred && !d->nkids)
+			replay_fmt(c->note, sizeof(c->note),
+				   "the kernel holds its probe deferred: no driver, no IOMMU");
 	} else if (times > 1 && same_ids(d->kids, once, ref_ids, nref)) {
 		c->status = REPLAY_PASS;
 		replay_fmt(c->note, sizeof(c->note), "the kernel configured it %u times (deferred probe), same IDs each time",

@@ -276,6 +276,12 @@ static void dmt_line(struct parse_state *s, const char *rest)
 		add_bridge(o, rest + 7);
 	} else if (strncmp(rest, "error ", 6) == 0) {
 		note_error(o, rest + 6);
+	} else if (strncmp(rest, "deferred ", 9) == 0) {
+		uint16_t seg, rid;
+
+		/* The binds come before the device list: apply once it is read. */
+		if (parse_sbdf(rest + 9, &seg, &rid) && o->ndeferred < REPLAY_MAX_DEVS)
+			o->deferred[o->ndeferred++] = (uint32_t)seg << 16 | rid;
 	} else if (strncmp(rest, "group ", 6) == 0) {
 		uint16_t seg, rid;
 		struct replay_dev *d;
@@ -366,6 +372,13 @@ void replay_parse_console(const char *text, size_t len, const char *want, struct
 
 		if (d)
 			d->bind_error = true;
+	}
+	for (size_t i = 0; i < o->ndeferred; i++) {
+		struct replay_dev *d = replay_find_dev(o, (uint16_t)(o->deferred[i] >> 16),
+						       (uint16_t)o->deferred[i]);
+
+		if (d)
+			d->deferred = true;
 	}
 	if (!o->blob_ok && !o->blob_problem[0])
 		replay_fmt(o->blob_problem, sizeof(o->blob_problem), "no %s blob on the console",

@@ -253,6 +253,42 @@ static void walk_aliases(const struct dmt_topo *t, enum dmt_profile p,
 		a->reason = DMT_L_NONE;
 }
 
+/* Under Linux a virtio-iommu whose own RID its bridge's iommu-map sends to
+ * itself never probes: of_iommu_xlate finds no ops for it yet and defers, and
+ * every device behind it then waits for those ops forever (measured by the
+ * replay on 6.1). True when IOMMU x is in that state. */
+static bool iommu_defers_forever(const struct dmt_topo *t, int32_t x)
+{
+	const struct dmt_iommu *m = &t->iommus[x];
+	struct dmt_device self = { .kind = DMT_DEV_PCI };
+	int32_t bi, tgt, entry;
+	uint32_t out;
+
+	if (!m->virtio_pci_iommu || !m->bdf_known)
+		return false;
+	self.segment = m->segment;
+	self.rid = m->bdf;
+	bi = find_bridge(t, DMT_PROFILE_LINUX, &self, NULL);
+	if (bi < 0 || !t->bridges[bi].iommu_map.present)
+		return false;
+	return dmt_map_id(t, &t->bridges[bi].iommu_map, DMT_PROFILE_LINUX, m->bdf, -1, &tgt, &out,
+			  &entry, NULL) == 0 && tgt == x;
+}
+
+/* The answer Linux gives once the IOMMU is known: none when it never probes. */
+static void check_deferral(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answer *a,
+			   struct dmt_findings *f)
+{
+	if (p != DMT_PROFILE_LINUX || !a->found || a->iommu < 0 || !iommu_defers_forever(t, a->iommu))
+		return;
+	dmt_report(f, DMT_L_DTIommuProbeDeferred, t->iommus[a->iommu].src_offset,
+		   "%s maps its own RID 0x%x through itself: its probe defers forever",
+		   t->iommus[a->iommu].name, t->iommus[a->iommu].bdf);
+	a->found = false;
+	a->nids = 0;
+	a->reason = DMT_L_DTIommuProbeDeferred;
+}
+
 static void resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
 			const struct dmt_device *d, struct dmt_answer *a,
 			struct dmt_findings *f)
@@ -275,6 +311,7 @@ static void resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
 		return;
 	}
 	walk_aliases(t, p, b, d, a, f);
+	check_deferral(t, p, a, f);
 }
 
 /* ---- platform devices ---------------------------------------------------- */
@@ -330,6 +367,7 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 	a->found = a->nids > 0;
 	if (a->found)
 		a->reason = DMT_L_NONE;
+	check_deferral(t, p, a, f);
 }
 
 int dmt_dt_resolve(const struct dmt_topo *t, enum dmt_profile p,

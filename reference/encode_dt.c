@@ -233,6 +233,36 @@ static int bridge_common(struct dt_enc *e)
 	return 0;
 }
 
+/* One range's entries in a segment's map: one, or two around the IOMMU's own
+ * RID when the range covers it. A VIOT may cover it (Linux never lets the IOMMU
+ * translate itself), but a DT map must leave it out: under Linux a virtio-iommu
+ * mapped through itself never probes (bindings/virtio/pci-iommu.yaml, and QEMU
+ * arm virt writes its map that way). Returns the new cell count. */
+static size_t map_range(const struct dmt_topo *t, const struct dmt_pci_range *r, uint16_t seg,
+			uint32_t *cells, size_t n)
+{
+	const struct dmt_iommu *m = &t->iommus[r->iommu];
+	uint32_t base = r->endpoint_start + ((uint32_t)(seg - r->seg_start) << 16);
+	uint32_t len = r->bdf_end >= r->bdf_start ? (uint32_t)(r->bdf_end - r->bdf_start + 1) : 0;
+	bool self = m->kind == DMT_IOMMU_VIRTIO_PCI && m->bdf_known && m->segment == seg &&
+		    len && m->bdf >= r->bdf_start && m->bdf <= r->bdf_end;
+	uint32_t before = self ? (uint32_t)(m->bdf - r->bdf_start) : len;
+
+	if (before || !self) {
+		cells[n++] = r->bdf_start;
+		cells[n++] = m->phandle;
+		cells[n++] = base;
+		cells[n++] = before;
+	}
+	if (self && m->bdf < r->bdf_end) {
+		cells[n++] = (uint32_t)m->bdf + 1;
+		cells[n++] = m->phandle;
+		cells[n++] = base + before + 1;
+		cells[n++] = len - before - 1;
+	}
+	return n;
+}
+
 /* The iommu-map a synthesized bridge gets: one entry per range in that segment,
  * ordered for a first-match lookup (see dmt_encode_reverse). */
 static int write_synth_map(struct dt_enc *e, uint16_t seg)
@@ -242,7 +272,7 @@ static int write_synth_map(struct dt_enc *e, uint16_t seg)
 	size_t n = 0;
 	int rc;
 
-	cells = calloc(t->nranges ? t->nranges * 4 : 1, sizeof(*cells));
+	cells = calloc(t->nranges ? t->nranges * 8 : 1, sizeof(*cells));
 	if (!cells)
 		return refuse(e, "out of memory");
 	for (size_t j = 0; j < t->nranges; j++) {
@@ -251,10 +281,7 @@ static int write_synth_map(struct dt_enc *e, uint16_t seg)
 
 		if (seg < r->seg_start || seg > r->seg_end || r->iommu < 0)
 			continue;
-		cells[n++] = r->bdf_start;
-		cells[n++] = t->iommus[r->iommu].phandle;
-		cells[n++] = r->endpoint_start + ((uint32_t)(seg - r->seg_start) << 16);
-		cells[n++] = r->bdf_end >= r->bdf_start ? (uint32_t)(r->bdf_end - r->bdf_start + 1) : 0;
+		n = map_range(t, r, seg, cells, n);
 	}
 	rc = 0;
 	if (n) {

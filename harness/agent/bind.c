@@ -37,6 +37,24 @@ static int has_driver(const char *dev)
 	return lstat(path, &st) == 0;
 }
 
+/* Whether the driver core holds the device on its deferred-probe list (debugfs,
+ * mounted by /init): a probe that waits for a supplier, such as an IOMMU whose
+ * own probe never completes, is a fact about the kernel, not an agent failure. */
+static int is_deferred(const char *dev)
+{
+	FILE *fp = fopen("/sys/kernel/debug/devices_deferred", "r");
+	char line[256];
+	size_t n = strlen(dev);
+	int found = 0;
+
+	if (!fp)
+		return 0;
+	while (!found && fgets(line, sizeof(line), fp))
+		found = strncmp(line, dev, n) == 0 && (line[n] == '\t' || line[n] == ' ' || line[n] == '\n');
+	fclose(fp);
+	return found;
+}
+
 static void bind_one(const char *dev)
 {
 	char path[300];
@@ -53,6 +71,8 @@ static void bind_one(const char *dev)
 	err = write_string("/sys/bus/pci/drivers_probe", dev);
 	if (has_driver(dev))
 		emit("bind %s driver=pci-stub", dev);
+	else if (is_deferred(dev))
+		emit("deferred %s", dev);
 	else
 		emit_error("bind %s: still no driver after drivers_probe (%s)", dev,
 			   err ? strerror(-err) : "no error");
