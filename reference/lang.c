@@ -612,21 +612,3 @@ int dmt_lang_finish(struct dmt_lang *l, struct dmt_lang_error *e)
 		return dmt_lang_fail(e, NULL, "no topology: no viommu, range, mmio-ep, bridge, node or raw statement");
 	return 0;
 }
-
-int dmt_lang_parse(const char *text, size_t len, struct dmt_lang *l, struct dmt_lang_error *e)
-{
-	struct dmt_lines it;
-	struct dmt_line ln;
-
-	dmt_lang_init(l);
-	dmt_lines_init(&it, text, len);
-	while (dmt_lines_next(&it, &ln)) {
-		int r = dmt_lang_stmt(l, &ln, e);
-
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return dmt_lang_fail(e, &ln, "unknown statement '%.*s'", (int)ln.tok[0].n, ln.tok[0].s);
-	}
-	return dmt_lang_finish(l, e);
-}

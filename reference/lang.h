@@ -54,9 +54,6 @@ void dmt_lang_free(struct dmt_lang *l);
  * one (the caller may know it), -1 on error with *e filled. */
 int dmt_lang_stmt(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lang_error *e);
 
-/* A whole buffer of topology statements; anything else is an error. 0 or -1. */
-int dmt_lang_parse(const char *text, size_t len, struct dmt_lang *l, struct dmt_lang_error *e);
-
 /* Checks that need the whole text (e.g. a topology with nothing in it). 0 or -1. */
 int dmt_lang_finish(struct dmt_lang *l, struct dmt_lang_error *e);
 
