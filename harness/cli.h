@@ -74,6 +74,8 @@ int dmt_load(const char *path, const struct dmt_input_opts *io, struct dmt_loade
 void dmt_unload(struct dmt_loaded *l);
 
 void dmt_print_json_string(FILE *out, const char *s);
+/* s with XML's five special characters escaped and control characters dropped. */
+void dmt_xml_escaped(FILE *out, const char *s);
 bool dmt_is_help(const char *arg);
 
 /* The arguments of a subcommand that reads one input: shared options and FILE.

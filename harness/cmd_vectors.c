@@ -138,21 +138,6 @@ static void collect_result(const struct dmt_result *res, void *ctx)
 	c->r[c->n++] = *res;
 }
 
-static void xml_escaped(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default:
-			if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
-				fputc(*s, out);
-		}
-	}
-}
-
 static void junit_suite(FILE *j, const char *file, const struct collected *c, const char *parse_error)
 {
 	size_t failures = 0;
@@ -160,23 +145,23 @@ static void junit_suite(FILE *j, const char *file, const struct collected *c, co
 	for (size_t i = 0; i < c->n; i++)
 		failures += !c->r[i].ok;
 	fprintf(j, "  <testsuite name=\"");
-	xml_escaped(j, file);
+	dmt_xml_escaped(j, file);
 	fprintf(j, "\" tests=\"%zu\" failures=\"%zu\">\n", parse_error ? 1 : c->n,
 		parse_error ? 1 : failures);
 	if (parse_error) {
 		fprintf(j, "    <testcase classname=\"vectors\" name=\"parse\"><failure message=\"");
-		xml_escaped(j, parse_error);
+		dmt_xml_escaped(j, parse_error);
 		fprintf(j, "\"/></testcase>\n");
 	}
 	for (size_t i = 0; i < c->n; i++) {
 		fprintf(j, "    <testcase classname=\"vectors\" name=\"");
-		xml_escaped(j, c->r[i].what);
+		dmt_xml_escaped(j, c->r[i].what);
 		fprintf(j, "\"");
 		if (c->r[i].ok) {
 			fprintf(j, "/>\n");
 		} else {
 			fprintf(j, "><failure message=\"");
-			xml_escaped(j, c->r[i].diag);
+			dmt_xml_escaped(j, c->r[i].diag);
 			fprintf(j, "\"/></testcase>\n");
 		}
 	}

@@ -59,6 +59,22 @@ void dmt_print_finding(FILE *out, const struct dmt_finding *fi)
 	fprintf(out, ": %s [%s]\n", fi->msg, li->clause);
 }
 
+void dmt_xml_escaped(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		default:
+			/* XML 1.0 has no escape for control characters: drop them. */
+			if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
+				fputc(*s, out);
+		}
+	}
+}
+
 void dmt_print_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);

@@ -3,6 +3,7 @@
  * the firmware blob in hex with its CRC), panics, and QEMU's attach trace. The
  * console is untrusted text: every number is range-checked, every copy bounded. */
 #include "replay.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -180,17 +181,6 @@ static void blob_begin(struct blob_state *b, const char *rest)
 	b->in = true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void blob_data(struct blob_state *b, const char *rest)
 {
 	unsigned long off;
@@ -204,7 +194,7 @@ static void blob_data(struct blob_state *b, const char *rest)
 		return;
 	}
 	for (hex = end + 1; hex[0] && hex[1]; hex += 2) {
-		int hi = hexval(hex[0]), lo = hexval(hex[1]);
+		int hi = dmt_hex_digit(hex[0]), lo = dmt_hex_digit(hex[1]);
 
 		if (hi < 0 || lo < 0 || b->next + n >= b->o->blob_len) {
 			blob_fail(b, "bad hex or data past len", b->next + n);

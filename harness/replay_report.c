@@ -1,6 +1,7 @@
 /* Output of the replay: KTAP version 1 (one subtest per vector, one result per
  * device), JUnit XML, JSON lines per device, and a TSV summary line per vector that
  * ci/report turns into REPORT.md. Files are written atomically. */
+#include "cli.h"
 #include "replay.h"
 
 #include <stdarg.h>
@@ -61,47 +62,32 @@ void replay_ktap(FILE *out, const struct replay_verdict *v, size_t num)
 	fprintf(out, "%s %zu %s\n", replay_vector_ok(v) ? "ok" : "not ok", num, v->vector);
 }
 
-static void xml_escaped(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default:
-			if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
-				fputc(*s, out);
-		}
-	}
-}
-
 void replay_junit_suite(FILE *j, const struct replay_verdict *v)
 {
 	fprintf(j, "  <testsuite name=\"");
-	xml_escaped(j, v->vector);
+	dmt_xml_escaped(j, v->vector);
 	fprintf(j, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%d\" time=\"%.1f\">\n",
 		v->skipped ? 1 : v->checks.n, replay_count(v, REPLAY_FAIL),
 		replay_count(v, REPLAY_ERROR), v->skipped ? 1 : 0, v->verdict_s);
 	if (v->skipped) {
 		fprintf(j, "    <testcase classname=\"replay\" name=\"replay\"><skipped message=\"");
-		xml_escaped(j, v->skip_why);
+		dmt_xml_escaped(j, v->skip_why);
 		fprintf(j, "\"/></testcase>\n");
 	}
 	for (size_t i = 0; i < v->checks.n; i++) {
 		const struct replay_check *c = &v->checks.c[i];
 
 		fprintf(j, "    <testcase classname=\"replay.%s\" name=\"", v->arch);
-		xml_escaped(j, c->what);
+		dmt_xml_escaped(j, c->what);
 		fprintf(j, "\">");
 		if (c->status != REPLAY_PASS) {
 			fprintf(j, "<%s message=\"", c->status == REPLAY_FAIL ? "failure" : "error");
-			xml_escaped(j, c->diag);
+			dmt_xml_escaped(j, c->diag);
 			fprintf(j, "\"/>");
 		}
 		if (c->note[0]) {
 			fprintf(j, "<system-out>");
-			xml_escaped(j, c->note);
+			dmt_xml_escaped(j, c->note);
 			fprintf(j, "</system-out>");
 		}
 		fprintf(j, "</testcase>\n");
