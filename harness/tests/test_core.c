@@ -197,9 +197,61 @@ static void model_push_stops_at_ceiling(void **state)
 	assert_int_equal(t.nmmio, 0);
 }
 
+static void edges_of_the_small_apis(void **state)
+{
+	static uint8_t big[DMT_INPUT_MAX + 1];
+	struct dmt_findings f;
+	struct dmt_topo t;
+	struct dmt_device d;
+	struct dmt_answer a;
+	enum dmt_profile p = DMT_PROFILE_SPEC;
+	enum dmt_format fmt = DMT_FMT_UNKNOWN;
+	uint8_t buf[4] = { 0 };
+	char out[64];
+
+	(void)state;
+	dmt_findings_init(&f);
+	/* 16 MiB + 1 is refused before any decoder looks at it */
+	assert_int_equal(dmt_decode(big, sizeof(big), NULL, &t, &f), -1);
+	assert_true(dmt_findings_has(&f, DMT_L_InputTooLarge));
+	assert_int_equal(dmt_decode(big, 8, NULL, NULL, &f), -1);
+	assert_int_equal(dmt_detect(NULL, 4), DMT_FMT_UNKNOWN);
+	assert_string_equal(dmt_format_name((enum dmt_format)42), "unknown");
+	assert_int_equal(dmt_format_parse("vtopo", &fmt), 0);
+	assert_int_equal(fmt, DMT_FMT_VTOPO);
+	assert_int_equal(dmt_format_parse("acpi", &fmt), -1);
+	assert_int_equal(dmt_profile_parse("linux", &p), 0);
+	assert_int_equal(p, DMT_PROFILE_LINUX);
+	assert_int_equal(dmt_profile_parse(NULL, &p), -1);
+	assert_string_equal(dmt_label_name((enum dmt_label)100000), "None");
+	/* resolve refuses missing arguments and profiles out of range */
+	dmt_topo_init(&t);
+	assert_int_equal(dmt_device_parse("0000:00:01.0", &d), 0);
+	assert_int_equal(dmt_resolve(&t, (enum dmt_profile)7, &d, &a, NULL), -1);
+	assert_int_equal(dmt_resolve(NULL, DMT_PROFILE_LINUX, &d, &a, NULL), -1);
+	assert_int_equal(dmt_resolve(&t, DMT_PROFILE_LINUX, &d, &a, NULL), 0);
+	assert_false(a.found);
+	assert_int_equal(a.reason, DMT_L_InputFormatUnknown);
+	/* device designators: a path too long, NULLs, formatting a path */
+	memset(out, 'a', sizeof(out));
+	assert_int_equal(dmt_device_parse(NULL, &d), -1);
+	assert_int_equal(dmt_device_parse("/a", &d), 0);
+	dmt_device_format(&d, out, sizeof(out));
+	assert_string_equal(out, "/a");
+	/* layouts: bad indexes write and read nothing; byte fields are clipped */
+	dmt_field_put(&demo, 9, buf, 0, 0xff);
+	dmt_field_put_bytes(&demo, 9, buf, 0, "xx", 2);
+	dmt_field_put_bytes(&demo, 0, buf, 0, "xyz", 3);
+	assert_int_equal(buf[0], 'x');
+	assert_int_equal(buf[1], 0);
+	assert_false(dmt_field_get(NULL, 0, buf, sizeof(buf), 0, &(uint64_t){ 0 }));
+	dmt_findings_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(edges_of_the_small_apis),
 		cmocka_unit_test(device_pci_with_segment),
 		cmocka_unit_test(device_pci_aliases_keep_order),
 		cmocka_unit_test(device_alias_in_other_segment_refused),
