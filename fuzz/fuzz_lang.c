@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (dmt_vector_input(&v, fmts[k], &buf, &len, why, sizeof(why)))
 				continue;
 			/* Our own encoder's output must decode (patches may break it). */
-			if (dmt_decode(buf, len, &(struct dmt_decode_opts){ .format = fmts[k] }, &t, NULL) &&
+			if (dmt_decode(buf, len, &(struct dmt_decode_opts){ .format = fmts[k],
+					 .vtopo_version = v.enc_opts.vtopo_version }, &t, NULL) &&
 			    v.lang.npatches == 0 && v.lang.raw_format == DMT_FMT_UNKNOWN)
 				abort();
 			dmt_topo_free(&t);

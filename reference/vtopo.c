@@ -683,7 +683,10 @@ static bool v3_plausible(const uint8_t *buf, size_t len)
 static unsigned guess_version(struct vtopo_ctx *c)
 {
 	bool v2 = v2_plausible(c->buf, c->len), v3 = v3_plausible(c->buf, c->len);
-	unsigned v = v3 && !v2 ? 3 : 2;
+	/* A blob too short for v2's 48-byte config but long enough for v3's 40 can only
+	 * be v3, whether or not it carries items. */
+	bool v3_only = c->len >= DMT_VTOPO3_CONFIG_SIZE && c->len < DMT_VTOPO2_CONFIG_SIZE;
+	unsigned v = (v3 && !v2) || v3_only ? 3 : 2;
 
 	dmt_report(c->f, DMT_L_VTOPOVersionGuessed, 36,
 		   "read as v%u (v2 layout %s, v3 layout %s)", v, v2 ? "fits" : "does not fit",
