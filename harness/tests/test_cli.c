@@ -263,9 +263,43 @@ static void vectors_runner_fails_on_a_wrong_expectation(void **state)
 	free(b);
 }
 
+/* Each vector must fail, and say why: a runner that let these pass would be
+ * asserting nothing. */
+static void vectors_that_cannot_hold_fail(void **state)
+{
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{ "cite x\nviommu a pci 0000:00:02.0\nviommu b pci 0000:00:03.0\nencode vtopo\n"
+		  "expect both 0000:00:04.0 none reason=NoTranslation\n", "cannot encode" },
+		{ "cite x\nviommu a pci 0000:00:02.0\nencode viot\n"
+		  "expect both@dtb 0000:00:04.0 none reason=NoTranslation\n", "applies to no encoding" },
+		{ "cite x\nviommu a pci 0000:00:02.0\npatch viot 0x1000 00\nencode viot\n"
+		  "expect both 0000:00:04.0 none reason=NoTranslation\n", "cannot encode" },
+		{ "cite x\ngrant map pfn=1 offset=0 size=0x1000 dir=to-device\n"
+		  "expect linux grant-line 5 map dma=0x0\n", "no such line" },
+		{ "cite x\nexpect linux grant-decode 0x8000000000008800 GrantRefReserved\n", "not reported" },
+	};
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *p = temp_file(bad[i].text, strlen(bad[i].text));
+
+		run_cmd(cmd_vectors, &r, 2, "vectors", p);
+		assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
+		if (!strstr(r.out, bad[i].why))
+			fail_msg("case %zu: no '%s' in:\n%s", i, bad[i].why, r.out);
+		run_free(&r);
+		unlink(p);
+		free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(vectors_that_cannot_hold_fail),
 		cmocka_unit_test(resolve_prints_endpoints_and_none),
 		cmocka_unit_test(resolve_json_lines),
 		cmocka_unit_test(resolve_usage_errors_exit_2),
