@@ -20,3 +20,11 @@ tally() {
 	done
 	echo "check: $p passed, $f failed, $s skipped"
 }
+
+# max_len OPTIONS-FILE: the max_len an OSS-Fuzz .options file sets (4096 when none),
+# so local runs explore the same input sizes a fuzzing service would.
+max_len() {
+	local v
+	v=$(sed -n 's/^max_len *= *\([0-9]*\).*/\1/p' "$1" 2>/dev/null | head -1)
+	echo "${v:-4096}"
+}
