@@ -158,7 +158,6 @@ void replay_obs_free(struct replay_obs *o);
  * reassembled and CRC-checked. */
 void replay_parse_console(const char *text, size_t len, const char *want, struct replay_obs *o);
 void replay_parse_trace(const char *text, size_t len, struct replay_obs *o);
-uint32_t replay_crc32(const uint8_t *buf, size_t len);
 struct replay_dev *replay_find_dev(struct replay_obs *o, uint16_t seg, uint16_t rid);
 
 /* ---- replay_compare.c ---------------------------------------------------- */

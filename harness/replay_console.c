@@ -2,6 +2,7 @@
  * to iommu_fwspec_add_ids), the agent's DMT lines (devices, bridges, binds, groups,
  * the firmware blob in hex with its CRC), panics, and QEMU's attach trace. The
  * console is untrusted text: every number is range-checked, every copy bounded. */
+#include "crc32.h"
 #include "replay.h"
 #include "text.h"
 
@@ -9,18 +10,6 @@
 #include <string.h>
 
 #define LINE_MAX_CHARS 1024
-
-uint32_t replay_crc32(const uint8_t *buf, size_t len)
-{
-	uint32_t crc = 0xffffffffu;
-
-	for (size_t i = 0; i < len; i++) {
-		crc ^= buf[i];
-		for (int bit = 0; bit < 8; bit++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-	}
-	return crc ^ 0xffffffffu;
-}
 
 void replay_obs_free(struct replay_obs *o)
 {
@@ -237,7 +226,7 @@ static void blob_end(struct blob_state *b)
 		blob_fail(b, "ended short", b->next);
 		return;
 	}
-	got = replay_crc32(b->o->blob, b->o->blob_len);
+	got = dmt_crc32(b->o->blob, b->o->blob_len);
 	if (got != b->crc) {
 		replay_fmt(b->o->blob_problem, sizeof(b->o->blob_problem),
 			 "%s crc32 %08x, announced %08x", b->want, got, b->crc);

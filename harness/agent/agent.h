@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crc32.h"
+
 #define DMT_AGENT_VERSION 1
 
 /* Console lines: each is written with a single write(2) so the kernel's own console
@@ -14,9 +16,6 @@
 void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void emit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 unsigned emit_error_count(void);
-
-/* CRC-32 as in zlib/PNG/Ethernet (reflected 0x04C11DB7, init and final xor ~0). */
-uint32_t agent_crc32(const unsigned char *buf, size_t len);
 
 /* Bind every PCI device that has no driver to pci-stub. */
 void bind_driverless_to_stub(void);

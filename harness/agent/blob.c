@@ -104,7 +104,7 @@ static void print_hex_lines(const unsigned char *buf, size_t len)
 
 void print_blob(const char *name, const char *path, const unsigned char *buf, size_t len)
 {
-	emit("blob-begin name=%s len=%zu crc32=%08x path=%s", name, len, agent_crc32(buf, len),
+	emit("blob-begin name=%s len=%zu crc32=%08x path=%s", name, len, dmt_crc32(buf, len),
 	     path);
 	print_hex_lines(buf, len);
 	emit("blob-end name=%s", name);

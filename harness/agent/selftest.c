@@ -9,7 +9,7 @@
 
 static int check_crc(const char *text, uint32_t want)
 {
-	uint32_t got = agent_crc32((const unsigned char *)text, strlen(text));
+	uint32_t got = dmt_crc32((const uint8_t *)text, strlen(text));
 
 	if (got == want)
 		return 0;

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "dtb_build.h"
+#include "crc32.h"
 #include "replay.h"
 #include "vector.h"
 
@@ -42,7 +43,7 @@ static void text_close(struct text *t)
 static void print_blob(FILE *f, const char *name, const uint8_t *b, size_t len)
 {
 	fprintf(f, "DMT blob-begin name=%s len=%zu crc32=%08x path=/x\r\n", name, len,
-		replay_crc32(b, len));
+		dmt_crc32(b, len));
 	for (size_t off = 0; off < len; off += 32) {
 		size_t n = len - off < 32 ? len - off : 32;
 		bool zero = true;

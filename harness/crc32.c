@@ -1,8 +1,8 @@
-#include "agent.h"
+#include "crc32.h"
 
 /* Bitwise form: the blobs are small (a VIOT, a DT of at most a few MiB), so a table
  * buys nothing worth its code. */
-uint32_t agent_crc32(const unsigned char *buf, size_t len)
+uint32_t dmt_crc32(const uint8_t *buf, size_t len)
 {
 	uint32_t crc = 0xffffffffu;
 
