@@ -494,20 +494,12 @@ static int st_hex(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_lang
 	if (l->raw_format == DMT_FMT_UNKNOWN)
 		return dmt_lang_fail(e, ln, "hex lines need a raw statement before them");
 	for (size_t i = 1; i < ln->ntok; i++) {
-		if (l->raw_len + ln->tok[i].n / 2 > l->raw_cap) {
-			size_t ncap = l->raw_cap ? l->raw_cap * 2 : 256;
-			uint8_t *p;
+		int r = dmt_reserve((void **)&l->raw, &l->raw_cap, l->raw_len + ln->tok[i].n / 2, 256,
+				    DMT_LANG_RAW_MAX);
 
-			while (ncap < l->raw_len + ln->tok[i].n / 2)
-				ncap *= 2;
-			if (ncap > DMT_LANG_RAW_MAX)
-				return dmt_lang_fail(e, ln, "raw input larger than %u bytes", DMT_LANG_RAW_MAX);
-			p = realloc(l->raw, ncap);
-			if (!p)
-				return dmt_lang_fail(e, ln, "out of memory");
-			l->raw = p;
-			l->raw_cap = ncap;
-		}
+		if (r)
+			return r == -1 ? dmt_lang_fail(e, ln, "raw input larger than %u bytes", DMT_LANG_RAW_MAX)
+				       : dmt_lang_fail(e, ln, "out of memory");
 		if (hex_bytes(&ln->tok[i], l->raw, l->raw_cap, &l->raw_len))
 			return dmt_lang_fail(e, ln, "'%.*s' is not an even number of hex digits", (int)ln->tok[i].n, ln->tok[i].s);
 	}

@@ -1,5 +1,6 @@
 #include "text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void dmt_lines_init(struct dmt_lines *it, const char *buf, size_t len)
@@ -122,4 +123,23 @@ bool dmt_tok_kv(const struct dmt_tok *t, const char *key, struct dmt_tok *val)
 	val->s = t->s + n + 1;
 	val->n = t->n - n - 1;
 	return true;
+}
+
+int dmt_reserve(void **buf, size_t *cap, size_t need, size_t first, size_t max)
+{
+	size_t ncap = *cap ? *cap : first;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need && ncap <= max)
+		ncap *= 2;
+	if (ncap > max)
+		return -1;
+	p = realloc(*buf, ncap);
+	if (!p)
+		return -2;
+	*buf = p;
+	*cap = ncap;
+	return 0;
 }

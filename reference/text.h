@@ -33,6 +33,10 @@ void dmt_lines_init(struct dmt_lines *it, const char *buf, size_t len);
  * with no tokens is returned too (ntok == 0) so callers can count lines. */
 bool dmt_lines_next(struct dmt_lines *it, struct dmt_line *out);
 
+/* Make room for need bytes in a growing buffer (capacity doubling from first),
+ * never past max: 0, -1 when max would be exceeded, -2 when memory runs out. */
+int dmt_reserve(void **buf, size_t *cap, size_t need, size_t first, size_t max);
+
 /* 0..15 for a hexadecimal digit, -1 otherwise. */
 int dmt_hex_digit(char c);
 

@@ -219,26 +219,17 @@ static int st_grant(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_
 {
 	char line[DMT_LINE_MAX + 2];
 	size_t n;
+	int r;
 
 	if (ln->ntok < 2)
 		return dmt_lang_fail(e, ln, "usage: grant OPERATION...");
 	rest_of_line(ln, 1, line, sizeof(line) - 1);
 	n = strlen(line);
 	line[n++] = '\n';
-	if (v->grant_len + n > v->grant_cap) {
-		size_t ncap = v->grant_cap ? v->grant_cap * 2 : 1024;
-		char *p;
-
-		while (ncap < v->grant_len + n)
-			ncap *= 2;
-		if (ncap > DMT_LANG_RAW_MAX)
-			return dmt_lang_fail(e, ln, "grant script longer than %u bytes", DMT_LANG_RAW_MAX);
-		p = realloc(v->grant, ncap);
-		if (!p)
-			return dmt_lang_fail(e, ln, "out of memory");
-		v->grant = p;
-		v->grant_cap = ncap;
-	}
+	r = dmt_reserve((void **)&v->grant, &v->grant_cap, v->grant_len + n, 1024, DMT_LANG_RAW_MAX);
+	if (r)
+		return r == -1 ? dmt_lang_fail(e, ln, "grant script longer than %u bytes", DMT_LANG_RAW_MAX)
+			       : dmt_lang_fail(e, ln, "out of memory");
 	memcpy(v->grant + v->grant_len, line, n);
 	v->grant_len += n;
 	return 0;
