@@ -22,7 +22,8 @@ static void replay_help(FILE *out)
 		"usage: dmatopo replay [--junit FILE] [--jobs N] [--timeout S] [--results DIR]\n"
 		"                      [--qemu-x86 BIN] [--qemu-arm64 BIN] [--kernel-x86 IMG]\n"
 		"                      [--kernel-arm64 IMG] [--initrd-x86 CPIO] [--initrd-arm64 CPIO]\n"
-		"                      [--viot-upgrade] VECTOR|FOLDER...\n\n"
+		"                      [--viot-upgrade] [--known FILE] [--summary FILE] [--report FILE]\n"
+		"                      [--tally FILE] [--title TEXT] VECTOR|FOLDER...\n\n"
 		"Boot every vector with a `replay` statement in QEMU (x86_64: q35 + virtio-iommu-pci,\n"
 		"QEMU builds the VIOT; arm64: virt + virtio-iommu-pci, QEMU's DT rewritten with the\n"
 		"vector's maps and passed with -dtb), read the kernel's endpoint IDs from the console,\n"
@@ -36,8 +37,17 @@ static void replay_help(FILE *out)
 		"initramfs); needs a kernel whose drivers/acpi/tables.c allows VIOT. The verdict uses the\n"
 		"table the guest shows, so a kernel that ignores the upgrade is still judged on QEMU's.\n"
 		"A disagreement is a failure; a boot without a complete observation (timeout, panic,\n"
-		"QEMU dying, no 'DMT done', a blob failing its CRC) is an error, after one retry.\n"
-		"Exit status 0 when every device agreed, 1 otherwise, 2 on usage errors.\n");
+		"QEMU dying or refusing its command line, no 'DMT done', a blob failing its CRC) is an\n"
+		"error, after one retry.\n\n"
+		"This is the gate's one verdict. --known FILE lists known divergences, one per line:\n"
+		"VECTOR REASON... (VECTOR is the path or a tail of it after a '/'; '#' starts a comment\n"
+		"line; a reason is required). A listed vector that still disagrees is accepted (KTAP\n"
+		"TODO, JUnit skipped); one that agrees now is XPASS and fails the run; an ERROR is never\n"
+		"excused. --summary writes one JSON line per vector (verdict pass|fail|error|known|xpass|\n"
+		"skip), --report the Markdown REPORT.md includes (agreement matrix, a row per vector;\n"
+		"headings start with --title, default \"Replay\"), --tally \"passed failed skipped\".\n"
+		"Exit status 0 only when at least one vector was replayed and none is FAIL, ERROR or\n"
+		"XPASS; 1 otherwise; 2 on usage errors (a malformed --known file included).\n");
 }
 
 struct vec_list {
@@ -121,6 +131,7 @@ static int mkdir_p(const char *path)
 
 struct pool {
 	pthread_mutex_t lock;
+	struct replay_known *known;
 	pthread_cond_t changed;
 	const struct vec_list *vectors;
 	const char *results;
@@ -152,6 +163,18 @@ static void *worker(void *arg)
 	}
 }
 
+/* The gate's verdict for one finished vector (replay_verdict.c decides). */
+static void judge_vector(struct replay_known *known, struct replay_verdict *v)
+{
+	struct replay_known_entry *e = replay_known_find(known, v->vector);
+
+	if (e) {
+		e->used = true;
+		v->known_reason = e->reason;
+	}
+	v->gate = replay_gate_of(v, e != NULL);
+}
+
 /* Prints each vector's KTAP as soon as it and every vector before it are done. */
 static void print_in_order(struct pool *p, FILE *out)
 {
@@ -160,6 +183,7 @@ static void print_in_order(struct pool *p, FILE *out)
 		while (!p->done[i])
 			pthread_cond_wait(&p->changed, &p->lock);
 		pthread_mutex_unlock(&p->lock);
+		judge_vector(p->known, &p->verdicts[i]);
 		replay_ktap(out, &p->verdicts[i], i + 1);
 		fflush(out);
 	}
@@ -183,7 +207,7 @@ static void run_pool(struct pool *p, unsigned jobs, FILE *out)
 /* ---- options ------------------------------------------------------------- */
 
 struct replay_opts {
-	const char *junit, *results;
+	const char *junit, *results, *known, *summary, *report, *tally, *title;
 	unsigned jobs;
 	struct replay_env env;
 };
@@ -211,6 +235,7 @@ static void default_opts(struct replay_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->jobs = 2;
 	o->results = "build/results/replay";
+	o->title = "Replay";
 	o->env.timeout_s = 120;
 	o->env.qemu[REPLAY_X86_64] = env_or_null("QEMU_X86");
 	o->env.qemu[REPLAY_ARM64] = env_or_null("QEMU_ARM64");
@@ -229,12 +254,14 @@ static const char **string_opt(struct replay_opts *o, const char *name)
 	} table[] = {
 		{ "--junit", 0 }, { "--results", 1 }, { "--qemu-x86", 2 }, { "--qemu-arm64", 3 },
 		{ "--kernel-x86", 4 }, { "--kernel-arm64", 5 }, { "--initrd-x86", 6 },
-		{ "--initrd-arm64", 7 },
+		{ "--initrd-arm64", 7 }, { "--known", 8 }, { "--summary", 9 }, { "--report", 10 },
+		{ "--tally", 11 }, { "--title", 12 },
 	};
 	const char **slots[] = {
 		&o->junit, &o->results, &o->env.qemu[REPLAY_X86_64], &o->env.qemu[REPLAY_ARM64],
 		&o->env.kernel[REPLAY_X86_64], &o->env.kernel[REPLAY_ARM64],
-		&o->env.initrd[REPLAY_X86_64], &o->env.initrd[REPLAY_ARM64],
+		&o->env.initrd[REPLAY_X86_64], &o->env.initrd[REPLAY_ARM64], &o->known, &o->summary,
+		&o->report, &o->tally, &o->title,
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -293,6 +320,7 @@ static int bad_results_dir(const char *dir, FILE *err)
 static int write_junit(const char *path, const struct replay_verdict *v, size_t n, FILE *err)
 {
 	FILE *j = fopen(path, "w");
+	int rc;
 
 	if (!j) {
 		fprintf(err, "dmatopo replay: cannot write %s\n", path);
@@ -302,7 +330,48 @@ static int write_junit(const char *path, const struct replay_verdict *v, size_t 
 	for (size_t i = 0; i < n; i++)
 		replay_junit_suite(j, &v[i]);
 	fprintf(j, "</testsuites>\n");
-	return fclose(j) ? -1 : 0;
+	rc = ferror(j);
+	rc |= fclose(j);
+	if (rc)
+		fprintf(err, "dmatopo replay: cannot write %s\n", path);
+	return rc ? -1 : 0;
+}
+
+static void jsonl_writer(FILE *f, const void *arg)
+{
+	replay_summary_jsonl(f, arg);
+}
+
+static void markdown_writer(FILE *f, const void *arg)
+{
+	replay_summary_markdown(f, arg);
+}
+
+static void tally_writer(FILE *f, const void *arg)
+{
+	replay_summary_tally(f, arg);
+}
+
+/* The run-level files the options ask for; a file that cannot be written fails the
+ * run, since a CI reading it would otherwise see an old one or none. */
+static int write_summaries(const struct replay_opts *o, const struct replay_run_summary *s,
+			   FILE *err)
+{
+	const struct {
+		const char *path;
+		void (*fn)(FILE *, const void *);
+	} files[] = {
+		{ o->summary, jsonl_writer }, { o->report, markdown_writer }, { o->tally, tally_writer },
+	};
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!files[i].path || replay_write_atomic(files[i].path, files[i].fn, s) == 0)
+			continue;
+		fprintf(err, "dmatopo replay: cannot write %s\n", files[i].path);
+		rc = -1;
+	}
+	return rc;
 }
 
 static void free_list(struct vec_list *l)
@@ -312,12 +381,84 @@ static void free_list(struct vec_list *l)
 	free(l->path);
 }
 
+static int load_known(const char *path, struct replay_known *k, FILE *err)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char why[300];
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if (!path)
+		return 0;
+	if (dmt_read_file(path, &buf, &len, err))
+		return -1;
+	rc = replay_known_parse((const char *)buf, len, k, why, sizeof(why));
+	free(buf);
+	if (rc)
+		fprintf(err, "dmatopo replay: %s: %s\n", path, why);
+	return rc;
+}
+
+/* KTAP's closing lines: the counts, the list entries this run did not reach, the
+ * verdict. */
+static void print_totals(FILE *out, const struct replay_run_summary *s)
+{
+	const struct replay_tally *t = &s->tally;
+
+	for (size_t i = 0; s->known && i < s->known->n; i++)
+		if (!s->known->e[i].used)
+			fprintf(out, "# known divergence not replayed in this run: %s\n",
+				s->known->e[i].vector);
+	fprintf(out, "# replay: %zu passed, %zu failed, %zu errors, %zu known divergences, %zu xpass, %zu skipped in %.1fs\n",
+		t->pass, t->fail, t->error, t->xfail, t->xpass, t->skip, s->seconds);
+	if (replay_tally_ok(t))
+		fprintf(out, "# verdict: PASS\n");
+	else if (t->pass + t->fail + t->error + t->xfail + t->xpass == 0)
+		fprintf(out, "# verdict: FAIL (no vector was replayed)\n");
+	else
+		fprintf(out, "# verdict: FAIL (%zu FAIL, %zu ERROR, %zu XPASS)\n", t->fail, t->error,
+			t->xpass);
+}
+
+static int setup_pool(struct pool *p, const struct vec_list *l, const struct replay_opts *o,
+		      struct replay_known *known, FILE *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->verdicts = calloc(l->n, sizeof(*p->verdicts));
+	p->done = calloc(l->n, sizeof(*p->done));
+	if (!p->verdicts || !p->done) {
+		free(p->verdicts);
+		free(p->done);
+		return -1;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->changed, NULL);
+	p->vectors = l;
+	p->results = o->results;
+	p->env = &o->env;
+	p->err = err;
+	p->known = known;
+	return 0;
+}
+
+static void free_pool(struct pool *p)
+{
+	for (size_t i = 0; i < p->vectors->n; i++)
+		replay_checks_free(&p->verdicts[i].checks);
+	free(p->verdicts);
+	free(p->done);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->changed);
+}
+
 int cmd_replay(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct replay_opts o;
+	struct replay_known known = { 0 };
+	struct replay_run_summary s;
 	struct vec_list l = { 0 };
 	struct pool p;
-	size_t passed = 0, failed = 0, skipped = 0;
 	int rc = DMT_EXIT_OK;
 
 	if (argc == 2 && dmt_is_help(argv[1])) {
@@ -325,53 +466,35 @@ int cmd_replay(int argc, char **argv, FILE *out, FILE *err)
 		return DMT_EXIT_OK;
 	}
 	default_opts(&o);
-	if (parse_opts(argc, argv, &o, &l, err) || bad_results_dir(o.results, err)) {
+	if (parse_opts(argc, argv, &o, &l, err) || bad_results_dir(o.results, err) ||
+	    load_known(o.known, &known, err)) {
 		free_list(&l);
 		return DMT_EXIT_USAGE;
 	}
-	if (mkdir_p(o.results)) {
+	if (mkdir_p(o.results) || setup_pool(&p, &l, &o, &known, err)) {
 		fprintf(err, "dmatopo replay: cannot create %s\n", o.results);
-		free_list(&l);
-		return DMT_EXIT_USAGE;
-	}
-	memset(&p, 0, sizeof(p));
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.changed, NULL);
-	p.vectors = &l;
-	p.results = o.results;
-	p.env = &o.env;
-	p.err = err;
-	p.verdicts = calloc(l.n, sizeof(*p.verdicts));
-	p.done = calloc(l.n, sizeof(*p.done));
-	if (!p.verdicts || !p.done) {
-		free(p.verdicts);
-		free(p.done);
+		replay_known_free(&known);
 		free_list(&l);
 		return DMT_EXIT_USAGE;
 	}
 	o.env.started = replay_now();
 	fprintf(out, "KTAP version 1\n1..%zu\n", l.n);
 	run_pool(&p, o.jobs, out);
-	for (size_t i = 0; i < l.n; i++) {
-		if (p.verdicts[i].skipped)
-			skipped++;
-		else if (replay_vector_ok(&p.verdicts[i]))
-			passed++;
-		else
-			failed++;
-	}
-	fprintf(out, "# replay: %zu passed, %zu failed, %zu skipped in %.1fs\n", passed, failed,
-		skipped, replay_now() - o.env.started);
-	if (o.junit && write_junit(o.junit, p.verdicts, l.n, err))
-		rc = DMT_EXIT_USAGE;
-	if (failed)
-		rc = DMT_EXIT_FINDINGS;
+	memset(&s, 0, sizeof(s));
+	s.v = p.verdicts;
+	s.n = l.n;
+	s.known = &known;
+	s.title = o.title;
+	s.seconds = replay_now() - o.env.started;
 	for (size_t i = 0; i < l.n; i++)
-		replay_checks_free(&p.verdicts[i].checks);
-	free(p.verdicts);
-	free(p.done);
+		replay_tally_add(&s.tally, p.verdicts[i].gate);
+	print_totals(out, &s);
+	if (!replay_tally_ok(&s.tally))
+		rc = DMT_EXIT_FINDINGS;
+	if ((o.junit && write_junit(o.junit, p.verdicts, l.n, err)) || write_summaries(&o, &s, err))
+		rc = DMT_EXIT_USAGE;
+	free_pool(&p);
+	replay_known_free(&known);
 	free_list(&l);
-	pthread_mutex_destroy(&p.lock);
-	pthread_cond_destroy(&p.changed);
 	return rc;
 }

@@ -6,7 +6,9 @@
  *   replay_dt.c       rewriting QEMU's arm virt DT with the vector's maps (libfdt)
  *   replay_console.c  parsing the console (epid, DMT lines, blobs) and QEMU's trace
  *   replay_compare.c  DMA aliases from the agent's bridge facts, reference vs kernel
- *   replay_report.c   KTAP, JUnit and JSON-lines output, summary for REPORT.md
+ *   replay_verdict.c  the gate's verdict: known divergences, XPASS, the run's exit status
+ *   replay_report.c   KTAP, JUnit and JSON-lines output per vector
+ *   replay_summary.c  the whole run: summary JSON lines, REPORT.md's matrix, the tally
  *   replay_vector.c   one vector from start to verdict (what a worker runs) */
 #ifndef DMT_REPLAY_H
 #define DMT_REPLAY_H
@@ -197,6 +199,47 @@ size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *d
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
 		    struct replay_checks *cs);
 
+/* ---- replay_verdict.c ---------------------------------------------------- */
+
+/* What the gate makes of one vector. XFAIL: a listed known divergence that still
+ * disagrees (accepted); XPASS: a listed one that now agrees (red: take it off). */
+enum replay_gate { GATE_PASS, GATE_FAIL, GATE_ERROR, GATE_SKIP, GATE_XFAIL, GATE_XPASS };
+
+#define REPLAY_MAX_KNOWN 1024
+
+/* One line of the known-divergence list (--known FILE): VECTOR REASON... */
+struct replay_known_entry {
+	char vector[256];
+	char reason[256];
+	unsigned line;
+	bool used;			/* some vector of this run matched it */
+};
+
+struct replay_known {
+	struct replay_known_entry *e;
+	size_t n;
+};
+
+/* Parse the list; '#' starts a comment line. A line without a reason, a vector
+ * listed twice or a control character is refused: 0, or -1 with why. */
+int replay_known_parse(const char *text, size_t len, struct replay_known *k, char *why,
+		       size_t whylen);
+void replay_known_free(struct replay_known *k);
+/* The entry naming this vector (its path, or a tail of it after a '/'), or NULL. */
+struct replay_known_entry *replay_known_find(struct replay_known *k, const char *vector);
+
+struct replay_verdict;
+enum replay_gate replay_gate_of(const struct replay_verdict *v, bool known);
+const char *replay_gate_name(enum replay_gate g);
+
+struct replay_tally {
+	size_t pass, fail, error, skip, xfail, xpass;
+};
+
+void replay_tally_add(struct replay_tally *t, enum replay_gate g);
+/* The run passes: something was replayed, and no FAIL, ERROR or XPASS. */
+bool replay_tally_ok(const struct replay_tally *t);
+
 /* ---- replay_report.c ----------------------------------------------------- */
 
 struct replay_verdict {
@@ -208,23 +251,47 @@ struct replay_verdict {
 	double boot_s, verdict_s;	/* last boot; start to verdict */
 	unsigned attempts;
 	struct replay_checks checks;
+	/* set by the run once the vector is done (replay_verdict.c decides) */
+	enum replay_gate gate;
+	const char *known_reason;	/* the known-divergence line naming it, or NULL */
 };
 
 size_t replay_count(const struct replay_verdict *v, enum replay_status st);
 bool replay_vector_ok(const struct replay_verdict *v);
-/* The vector's KTAP subtest (indented) and its top-level line numbered num. */
+/* The vector's KTAP subtest (indented) and its top-level line numbered num, with
+ * the gate's directive (SKIP, TODO for a known divergence, XPASS). */
 void replay_ktap(FILE *out, const struct replay_verdict *v, size_t num);
 void replay_junit_suite(FILE *j, const struct replay_verdict *v);
 void replay_json_lines(FILE *out, const struct replay_verdict *v);
-/* One TSV line for REPORT.md: name arch status pass fail error boot_s verdict_s attempts */
-void replay_summary_line(FILE *out, const struct replay_verdict *v);
 /* Write path atomically: to path.tmp, then rename. fn prints the contents. */
 int replay_write_atomic(const char *path, void (*fn)(FILE *, const void *), const void *arg);
+
+/* ---- replay_summary.c ---------------------------------------------------- */
+
+/* The whole run, for machines and for REPORT.md: every vector given, replayed or
+ * not, parsed or not, has its line and its row. */
+struct replay_run_summary {
+	const struct replay_verdict *v;
+	size_t n;
+	const struct replay_known *known;
+	struct replay_tally tally;
+	const char *title;		/* heading prefix in the Markdown, e.g. "Replay" */
+	double seconds;
+};
+
+/* One JSON object per vector: vector, name, arch, status, verdict, counts, times. */
+void replay_summary_jsonl(FILE *out, const struct replay_run_summary *s);
+/* The Markdown REPORT.md includes: agreement matrix (a row per vector), times per
+ * machine, disagreements and errors, known divergences, notes. */
+void replay_summary_markdown(FILE *out, const struct replay_run_summary *s);
+/* "passed failed skipped" for make check's tally: known divergences count as
+ * passed, XPASS and ERROR as failed. */
+void replay_summary_tally(FILE *out, const struct replay_run_summary *s);
 
 /* ---- replay_vector.c ----------------------------------------------------- */
 
 /* Everything for one vector: boot (one retry on a boot failure), parse, compare,
- * and write DIR/NAME/{results.jsonl,ktap.txt,junit.xml,summary.tsv}. Progress to err. */
+ * and write DIR/NAME/results.jsonl. Progress to err. */
 void replay_one(const char *path, const char *results, const struct replay_env *env,
 		size_t k, size_t total, struct replay_verdict *out, FILE *err);
 

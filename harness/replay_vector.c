@@ -115,6 +115,37 @@ static void rename_attempt(const struct job *j, const char *file, unsigned attem
 	rename(from, to);
 }
 
+/* QEMU's own words when it refuses to run: the first line of its log that is not a
+ * warning (QEMU prints "qemu-system-x86_64: -device foo: ..." and exits 1), so the
+ * diagnostic names the cause and not only the exit status. */
+static void qemu_said(const char *log, char *out, size_t len)
+{
+	char *text = NULL, line[200];
+	size_t n = 0, pos = 0;
+
+	out[0] = '\0';
+	if (read_text(log, &text, &n))
+		return;
+	while (pos < n) {
+		size_t k = 0;
+
+		/* one line, bounded and printable */
+		for (; pos < n && text[pos] != '\n'; pos++)
+			if (k + 1 < sizeof(line))
+				line[k++] = (unsigned char)text[pos] < 0x20 ||
+					    (unsigned char)text[pos] >= 0x7f ? '?' : text[pos];
+		pos++;
+		line[k] = '\0';
+		if (!k)
+			continue;
+		if (!out[0] || !strstr(line, "warning:"))
+			replay_fmt(out, len, "%s", line);
+		if (!strstr(line, "warning:"))
+			break;
+	}
+	free(text);
+}
+
 /* arm64: QEMU's own DT, rewritten with the vector's maps, saved as machine.dtb. */
 static int prepare_dtb(struct job *j)
 {
@@ -134,7 +165,11 @@ static int prepare_dtb(struct job *j)
 		goto out;
 	}
 	if (replay_run(&a, log, j->env->timeout_s, &r) || r.how != RUN_EXITED || r.code != 0) {
-		error_check(j, "machine", "QEMU -machine dumpdtb failed (see %s)", log);
+		char said[200];
+
+		qemu_said(log, said, sizeof(said));
+		error_check(j, "machine", "QEMU -machine dumpdtb failed%s%s (see %s)",
+			    said[0] ? ": " : "", said, log);
 		goto out;
 	}
 	replay_fmt(dump, sizeof(dump), "%s/qemu.dtb", j->dir);
@@ -217,9 +252,14 @@ static void boot_problem(const struct job *j, const struct replay_run *r,
 		replay_fmt(why, len, "timeout after %us (process group killed)", j->env->timeout_s);
 	else if (o->panic)
 		replay_fmt(why, len, "kernel panic: %s", o->panic_line);
-	else if (r->how == RUN_SIGNALED || r->code != 0)
-		replay_fmt(why, len, "QEMU died (%s %d)", r->how == RUN_SIGNALED ? "signal" : "exit",
-			 r->code);
+	else if (r->how == RUN_SIGNALED || r->code != 0) {
+		char log[PATH_CHARS], said[200];
+
+		path_in(j, "qemu.log", log, sizeof(log));
+		qemu_said(log, said, sizeof(said));
+		replay_fmt(why, len, "QEMU died (%s %d)%s%s", r->how == RUN_SIGNALED ? "signal" : "exit",
+			   r->code, said[0] ? ": " : "", said);
+	}
 	else if (!o->agent_started)
 		replay_fmt(why, len, "the agent never started");
 	else if (!o->done)
@@ -414,21 +454,13 @@ static void json_writer(FILE *f, const void *arg)
 	replay_json_lines(f, arg);
 }
 
-static void summary_writer(FILE *f, const void *arg)
-{
-	replay_summary_line(f, arg);
-}
-
 static void write_results(struct job *j)
 {
 	char path[PATH_CHARS];
 
 	path_in(j, "results.jsonl", path, sizeof(path));
 	if (replay_write_atomic(path, json_writer, j->out))
-		fprintf(j->err, "dmatopo replay: cannot write %s\n", path);
-	path_in(j, "summary.tsv", path, sizeof(path));
-	if (replay_write_atomic(path, summary_writer, j->out))
-		fprintf(j->err, "dmatopo replay: cannot write %s\n", path);
+		error_check(j, "results", "cannot write %s", path);
 }
 
 static int load(struct job *j)
