@@ -678,6 +678,7 @@ static void test_cmd_replay_errors(void **state)
 	assert_non_null(strstr(out, "not ok 1 boot # ERROR"));
 	assert_non_null(strstr(out, "not ok 2 "));
 	assert_non_null(strstr(err, "[replay 2/2"));
+	assert_non_null(strstr(out, "# verdict: FAIL (0 FAIL, 1 ERROR, 0 XPASS)\n"));
 	f = fopen(junit, "r");
 	assert_non_null(f);
 	fclose(f);
@@ -691,6 +692,159 @@ static void test_cmd_replay_errors(void **state)
 	fclose(f);
 	free(out);
 	free(err);
+}
+
+/* ---- the gate's verdict (replay_verdict.c) ---------------------------------- */
+
+static void add_check(struct replay_verdict *v, enum replay_status st)
+{
+	struct replay_check *c = replay_checks_add(&v->checks);
+
+	assert_non_null(c);
+	c->status = st;
+	snprintf(c->what, sizeof(c->what), "0000:00:03.0");
+	snprintf(c->diag, sizeof(c->diag), "device 0000:00:03.0: kernel 0x19; reference (linux) 0x18");
+}
+
+/* Every outcome of one vector, with and without a known-divergence line: only a
+ * divergence that is listed AND still diverges is accepted; an error never is. */
+static void test_gate_of(void **state)
+{
+	struct replay_verdict v;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(replay_gate_of(&v, false), GATE_ERROR);	/* nothing compared */
+	assert_int_equal(replay_gate_of(&v, true), GATE_ERROR);
+	add_check(&v, REPLAY_PASS);
+	assert_int_equal(replay_gate_of(&v, false), GATE_PASS);
+	assert_int_equal(replay_gate_of(&v, true), GATE_XPASS);
+	add_check(&v, REPLAY_FAIL);
+	assert_int_equal(replay_gate_of(&v, false), GATE_FAIL);
+	assert_int_equal(replay_gate_of(&v, true), GATE_XFAIL);
+	add_check(&v, REPLAY_ERROR);
+	assert_int_equal(replay_gate_of(&v, false), GATE_ERROR);
+	assert_int_equal(replay_gate_of(&v, true), GATE_ERROR);
+	replay_checks_free(&v.checks);
+	v.skipped = true;
+	assert_int_equal(replay_gate_of(&v, true), GATE_SKIP);
+	assert_string_equal(replay_gate_name(GATE_XFAIL), "known");
+	assert_string_equal(replay_gate_name(GATE_XPASS), "xpass");
+}
+
+static void test_tally_ok(void **state)
+{
+	struct replay_tally t;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_false(replay_tally_ok(&t));		/* nothing replayed */
+	replay_tally_add(&t, GATE_SKIP);
+	assert_false(replay_tally_ok(&t));		/* still nothing replayed */
+	replay_tally_add(&t, GATE_XFAIL);
+	assert_true(replay_tally_ok(&t));
+	replay_tally_add(&t, GATE_PASS);
+	assert_true(replay_tally_ok(&t));
+	replay_tally_add(&t, GATE_XPASS);
+	assert_false(replay_tally_ok(&t));
+	memset(&t, 0, sizeof(t));
+	replay_tally_add(&t, GATE_PASS);
+	replay_tally_add(&t, GATE_FAIL);
+	assert_false(replay_tally_ok(&t));
+	memset(&t, 0, sizeof(t));
+	replay_tally_add(&t, GATE_PASS);
+	replay_tally_add(&t, GATE_ERROR);
+	assert_false(replay_tally_ok(&t));
+}
+
+static void test_known_list(void **state)
+{
+	static const char good[] =
+		"# comment\n\n  x86/q35-bare.vec   QEMU and the kernel part here  \n"
+		"vectors/replay/arm64/virt-a.vec\tanother reason";
+	struct replay_known k;
+	char why[200];
+
+	(void)state;
+	assert_int_equal(replay_known_parse(good, strlen(good), &k, why, sizeof(why)), 0);
+	assert_int_equal(k.n, 2);
+	assert_string_equal(k.e[0].vector, "x86/q35-bare.vec");
+	assert_string_equal(k.e[0].reason, "QEMU and the kernel part here");
+	assert_int_equal(k.e[0].line, 3);
+	/* a tail after '/' names the vector; a bare suffix does not */
+	assert_ptr_equal(replay_known_find(&k, "vectors/replay/x86/q35-bare.vec"), &k.e[0]);
+	assert_ptr_equal(replay_known_find(&k, "x86/q35-bare.vec"), &k.e[0]);
+	assert_null(replay_known_find(&k, "vectors/replay/x86/other-q35-bare.vec"));
+	assert_null(replay_known_find(&k, "q35-bare.vec"));
+	assert_ptr_equal(replay_known_find(&k, "vectors/replay/arm64/virt-a.vec"), &k.e[1]);
+	replay_known_free(&k);
+
+	assert_int_equal(replay_known_parse("a.vec\n", 6, &k, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "has no reason"));
+	assert_int_equal(replay_known_parse("a.vec r\na.vec s\n", 16, &k, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "listed twice"));
+	assert_int_equal(replay_known_parse("a.vec r\0x\n", 10, &k, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "NUL"));
+	assert_int_equal(replay_known_parse("", 0, &k, why, sizeof(why)), 0);
+	assert_int_equal(k.n, 0);
+	assert_null(replay_known_find(&k, "a.vec"));
+}
+
+/* The run-level outputs list every vector, whatever happened to it. */
+static void test_summary_rows(void **state)
+{
+	struct replay_verdict v[3];
+	struct replay_known k;
+	struct replay_run_summary s;
+	struct text md, js, ta;
+	char why[100];
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	assert_int_equal(replay_known_parse("x/b.vec a reason\nx/gone.vec r", 29, &k, why,
+					    sizeof(why)), 0);
+	snprintf(v[0].vector, sizeof(v[0].vector), "x/a.vec");
+	snprintf(v[0].arch, sizeof(v[0].arch), "x86_64");
+	add_check(&v[0], REPLAY_PASS);
+	snprintf(v[1].vector, sizeof(v[1].vector), "x/b.vec");
+	snprintf(v[1].arch, sizeof(v[1].arch), "arm64");
+	add_check(&v[1], REPLAY_FAIL);
+	v[1].known_reason = k.e[0].reason;
+	snprintf(v[2].vector, sizeof(v[2].vector), "x/c.vec");
+	snprintf(v[2].arch, sizeof(v[2].arch), "-");	/* did not parse: no checks at all */
+	memset(&s, 0, sizeof(s));
+	s.v = v;
+	s.n = 3;
+	s.known = &k;
+	s.title = "Replay";
+	for (size_t i = 0; i < 3; i++) {
+		v[i].gate = replay_gate_of(&v[i], v[i].known_reason != NULL);
+		replay_tally_add(&s.tally, v[i].gate);
+	}
+	text_open(&md);
+	replay_summary_markdown(md.f, &s);
+	text_close(&md);
+	assert_non_null(strstr(md.buf, "| x86_64 | a | pass | 1 | 0 | 0 |"));
+	assert_non_null(strstr(md.buf, "| arm64 | b | known divergence | 0 | 1 | 0 |"));
+	assert_non_null(strstr(md.buf, "| - | c | **ERROR** | 0 | 0 | 0 |"));
+	assert_non_null(strstr(md.buf, "Verdict: **FAIL**"));
+	assert_non_null(strstr(md.buf, "`x/gone.vec` (not replayed in this run): r"));
+	assert_non_null(strstr(md.buf, "kernel 0x19; reference (linux) 0x18"));
+	text_open(&js);
+	replay_summary_jsonl(js.f, &s);
+	text_close(&js);
+	assert_non_null(strstr(js.buf, "\"vector\":\"x/b.vec\",\"name\":\"\",\"arch\":\"arm64\",\"verdict\":\"known\""));
+	assert_non_null(strstr(js.buf, "\"verdict\":\"error\""));
+	text_open(&ta);
+	replay_summary_tally(ta.f, &s);
+	text_close(&ta);
+	assert_string_equal(ta.buf, "2 1 0\n");
+	free(md.buf);
+	free(js.buf);
+	free(ta.buf);
+	for (size_t i = 0; i < 3; i++)
+		replay_checks_free(&v[i].checks);
+	replay_known_free(&k);
 }
 
 int main(void)
@@ -712,6 +866,10 @@ int main(void)
 		cmocka_unit_test(test_run_deadline),
 		cmocka_unit_test(test_viot_initrd),
 		cmocka_unit_test(test_cmd_replay_errors),
+		cmocka_unit_test(test_gate_of),
+		cmocka_unit_test(test_tally_ok),
+		cmocka_unit_test(test_known_list),
+		cmocka_unit_test(test_summary_rows),
 	};
 
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
