@@ -46,6 +46,29 @@ static void print_value(FILE *out, const struct dmt_field *fl, const uint8_t *bu
 	}
 }
 
+/* A field that starts inside a structure but runs past its end (a node whose length
+ * field is short): show only the bytes that belong to the structure, as the
+ * little-endian value they make, and say it is cut. Printing the whole width would
+ * show the next structure's bytes as if they were this field's. */
+static void print_cut(FILE *out, const struct dmt_field *fl, const uint8_t *buf, size_t len,
+		      uint64_t off, unsigned inside)
+{
+	uint64_t v = 0;
+
+	if (!dmt_in_bounds(len, off, inside)) {
+		fprintf(out, "<past end of input>\n");
+		return;
+	}
+	if (fl->kind == DMT_F_UINT || fl->kind == DMT_F_BDF) {
+		dmt_get_le(buf, len, off, inside, &v);
+		fprintf(out, "%0*llX", inside * 2, (unsigned long long)v);
+	} else {
+		for (unsigned i = 0; i < inside; i++)
+			fprintf(out, "%s%02X", i ? " " : "", buf[off + i]);
+	}
+	fprintf(out, " <cut: %u of %u bytes lie inside the structure>\n", inside, fl->width);
+}
+
 void dmt_print_struct(FILE *out, const struct dmt_struct_ref *r, const uint8_t *buf,
 		      size_t len)
 {
@@ -63,6 +86,9 @@ void dmt_print_struct(FILE *out, const struct dmt_struct_ref *r, const uint8_t *
 			break;
 		fprintf(out, "[%03llXh %04llu %3u] %28s : ", (unsigned long long)off,
 			(unsigned long long)off, fl->width, fl->name);
-		print_value(out, fl, buf, len, off);
+		if (fl->offset + fl->width > r->length)
+			print_cut(out, fl, buf, len, off, r->length - fl->offset);
+		else
+			print_value(out, fl, buf, len, off);
 	}
 }

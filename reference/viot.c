@@ -173,13 +173,35 @@ static uint32_t bytes_inside(const struct viot_ctx *c, uint64_t off, uint64_t n)
 
 /* ---- table header ------------------------------------------------------- */
 
-static bool checksum_ok(const struct viot_ctx *c)
+/* The ACPI checksum over the table's first n bytes: missing bytes read as zero, so a
+ * truncated table is checked over the bytes it has (what a consumer that reads past
+ * the input would sum, and what ACPICA sums over a table it was handed short). */
+static bool checksum_ok(const uint8_t *buf, uint64_t n)
 {
 	uint8_t sum = 0;
 
-	for (uint64_t i = 0; i < c->length && i < c->len; i++)
-		sum = (uint8_t)(sum + c->buf[i]);
+	for (uint64_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + buf[i]);
 	return sum == 0;
+}
+
+/* Reports VIOTBadChecksum; true when it did. */
+static bool check_checksum(struct dmt_findings *f, const uint8_t *buf, size_t len,
+			   uint64_t length)
+{
+	uint64_t n = length < len ? length : len;
+
+	if (len < 10 || checksum_ok(buf, n))
+		return false;
+	if (n < length)
+		dmt_report(f, DMT_L_VIOTBadChecksum, 9,
+			   "the %llu bytes present (of %llu) do not sum to zero (checksum field 0x%02x)",
+			   (unsigned long long)n, (unsigned long long)length, buf[9]);
+	else
+		dmt_report(f, DMT_L_VIOTBadChecksum, 9,
+			   "bytes 0..%llu do not sum to zero (checksum field 0x%02x)",
+			   (unsigned long long)length, buf[9]);
+	return true;
 }
 
 static void check_reserved(struct viot_ctx *c, const struct dmt_layout *l, uint64_t off,
@@ -232,15 +254,12 @@ static void decode_header(struct viot_ctx *c)
 			   "%llu bytes follow the %llu-byte table",
 			   (unsigned long long)(c->len - length), (unsigned long long)length);
 	}
-	if (length <= c->len && !checksum_ok(c)) {
-		dmt_report(c->f, DMT_L_VIOTBadChecksum, 9,
-			   "bytes 0..%llu do not sum to zero (checksum field 0x%02x)",
-			   (unsigned long long)length, c->buf[9]);
+	if (check_checksum(c->f, c->buf, c->len, length))
 		spec_ok = false;
-	}
 	if (rev != DMT_VIOT_REVISION)
 		dmt_report(c->f, DMT_L_VIOTRevision, 8,
-			   "Revision %llu (QEMU writes 0, rust-vmm 1)", (unsigned long long)rev);
+			   "Revision %llu (QEMU, cloud-hypervisor and crosvm write 0; only rust-vmm acpi_tables' viot builder writes 1)",
+			   (unsigned long long)rev);
 	check_reserved(c, l, 0, DMT_VIOT_HEADER_SIZE, "VIOT header");
 	if (c->node_count > 0 &&
 	    (c->node_offset < DMT_VIOT_HEADER_SIZE ||
@@ -612,8 +631,12 @@ int dmt_viot_decode(const uint8_t *buf, size_t len, struct dmt_topo *t, struct d
 		return -1;
 	t->format = DMT_FMT_VIOT;
 	if (len < DMT_VIOT_HEADER_SIZE) {
+		uint64_t length = 0;
+
 		dmt_report(f, DMT_L_VIOTHeaderTruncated, 0,
 			   "%zu bytes, the VIOT header alone is %u", len, DMT_VIOT_HEADER_SIZE);
+		if (dmt_get_le(buf, len, 4, 4, &length))
+			check_checksum(f, buf, len, length);
 		return -1;
 	}
 	decode_header(&c);

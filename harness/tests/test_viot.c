@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "bytes.h"
+#include "cli.h"
 #include "dmatopo.h"
 #include "viot.h"
 
@@ -1262,10 +1263,72 @@ static void every_viot_label_asserted(void **state)
 	}
 }
 
+/* ---- differential findings against ACPICA (issue 13, items 4a and 4b) --------- */
+
+/* A 12-byte virtio-mmio IOMMU node (Length below its 16-byte type) followed by an
+ * MMIO endpoint node: the Base Address field starts inside the short node and runs
+ * into the next one. decode must show only the 4 bytes inside (0x0A000000) and say
+ * the field is cut, where iasl prints 0x001800020A000000 with the neighbour's bytes. */
+static void decode_cuts_field_at_short_node_end(void **state)
+{
+	struct tb b;
+	struct ctx c;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	size_t short_off;
+
+	(void)state;
+	tb_init(&b, 256);
+	short_off = tb_node(&b, DMT_VIOT_NODE_VIRTIO_MMIO, 12);
+	dmt_put_le(b.buf, short_off + 8, 4, 0x0A000000);
+	tb_mmio(&b, 0x100, 0x0A000000, (uint16_t)short_off);
+	tb_finish(&b);
+	dec_tb(&c, &b);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	for (size_t i = 0; i < c.t.nstructs; i++)
+		dmt_print_struct(out, &c.t.structs[i], b.buf, b.len);
+	fclose(out);
+	assert_non_null(strstr(text, "Base Address : 0A000000 <cut: 4 of 8 bytes lie inside the structure>"));
+	assert_null(strstr(text, "001800020A000000"));
+	free(text);
+	ctx_free(&c);
+	tb_free(&b);
+}
+
+/* A header cut at 40 bytes whose bytes do not sum to zero: both findings, since
+ * the checksum over the bytes present is already wrong (ACPICA reports it). */
+static void truncated_header_checks_checksum_too(void **state)
+{
+	struct tb b;
+	struct ctx c;
+
+	(void)state;
+	tb_init(&b, 128);
+	tb_iommu_pci(&b, 0, 0x10);
+	tb_finish(&b);
+	b.buf[9] ^= 0x55;
+	dec(&c, b.buf, 40);
+	assert_int_equal(c.rc, -1);
+	expect_label(&c, DMT_L_VIOTHeaderTruncated);
+	expect_label(&c, DMT_L_VIOTBadChecksum);
+	ctx_free(&c);
+	/* the same 40 bytes summing to zero: only the truncation */
+	set_checksum(b.buf, 40);
+	dec(&c, b.buf, 40);
+	expect_label(&c, DMT_L_VIOTHeaderTruncated);
+	expect_no_label(&c, DMT_L_VIOTBadChecksum);
+	ctx_free(&c);
+	tb_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(layouts_cover_every_byte_once),
+		cmocka_unit_test(decode_cuts_field_at_short_node_end),
+		cmocka_unit_test(truncated_header_checks_checksum_too),
 		cmocka_unit_test(layout_field_kinds),
 		cmocka_unit_test(qemu_q35_table),
 		cmocka_unit_test(path_device_is_kind_mismatch),
