@@ -66,7 +66,7 @@ static void print_cut(FILE *out, const struct dmt_field *fl, const uint8_t *buf,
 		for (unsigned i = 0; i < inside; i++)
 			fprintf(out, "%s%02X", i ? " " : "", buf[off + i]);
 	}
-	fprintf(out, " <cut: %u of %u bytes lie inside the structure>\n", inside, fl->width);
+	fprintf(out, " <cut: %u of %u bytes lie inside the structure and the table>\n", inside, fl->width);
 }
 
 void dmt_print_struct(FILE *out, const struct dmt_struct_ref *r, const uint8_t *buf,
