@@ -51,7 +51,7 @@ struct waiver {
 
 struct waivers {
 	struct waiver *w;
-	size_t n, cap;
+	size_t nw, cap_w;
 };
 
 /* One finding of the DTB being judged. */
@@ -129,19 +129,12 @@ static int load_waivers(const char *path, struct waivers *wv, FILE *err)
 			rc = -1;
 			continue;
 		}
-		if (wv->n == wv->cap) {
-			size_t nc = wv->cap ? wv->cap * 2 : 16;
-			struct waiver *nw = realloc(wv->w, nc * sizeof(*nw));
-
-			if (!nw) {
-				rc = -1;
-				break;
-			}
-			wv->w = nw;
-			wv->cap = nc;
+		w = dmt_push((void **)&wv->w, &wv->nw, &wv->cap_w, sizeof(*w));
+		if (!w) {
+			fprintf(err, "%s:%u: too many waivers\n", path, lineno);
+			rc = -1;
+			break;
 		}
-		w = &wv->w[wv->n++];
-		memset(w, 0, sizeof(*w));
 		snprintf(w->board, sizeof(w->board), "%s", board);
 		snprintf(w->label, sizeof(w->label), "%s", label);
 		snprintf(w->reason, sizeof(w->reason), "%s", reason);
@@ -155,7 +148,7 @@ static int load_waivers(const char *path, struct waivers *wv, FILE *err)
 
 static struct waiver *find_waiver(struct waivers *wv, const char *board, const char *label)
 {
-	for (size_t i = 0; i < wv->n; i++)
+	for (size_t i = 0; i < wv->nw; i++)
 		if (strcmp(wv->w[i].board, board) == 0 && strcmp(wv->w[i].label, label) == 0)
 			return &wv->w[i];
 	return NULL;
@@ -181,20 +174,6 @@ static int profile_of(const char *s)
 	enum dmt_profile p;
 
 	return dmt_profile_parse(s, &p) ? -1 : (int)p;
-}
-
-static struct cfinding *push_finding(struct dtb_result *r)
-{
-	if (r->nf == r->capf) {
-		size_t nc = r->capf ? r->capf * 2 : 64;
-		struct cfinding *nf = realloc(r->f, nc * sizeof(*nf));
-
-		if (!nf)
-			return NULL;
-		r->f = nf;
-		r->capf = nc;
-	}
-	return &r->f[r->nf++];
 }
 
 /* Split a record into at most max tab-separated fields (in place). */
@@ -253,8 +232,13 @@ static void take_record(struct corpus *c, struct dtb_result *r, const char *dtb,
 		struct cfinding *f;
 		enum dmt_label l = n == 5 ? dmt_label_lookup(fld[2]) : DMT_L_NONE;
 
-		if (p < 0 || l == DMT_L_NONE || !(f = push_finding(r)))
+		if (p < 0 || l == DMT_L_NONE)
 			break;
+		f = dmt_push((void **)&r->f, &r->nf, &r->capf, sizeof(*f));
+		if (!f) {
+			r->dropped++;	/* no room: the DTB fails rather than lose it */
+			break;
+		}
 		f->profile = p;
 		f->label = l;
 		snprintf(f->offset, sizeof(f->offset), "%s", fld[3]);
@@ -623,7 +607,7 @@ static void judge_waivers(struct corpus *c, const char *path)
 {
 	size_t stale = 0;
 
-	for (size_t i = 0; i < c->wv.n; i++) {
+	for (size_t i = 0; i < c->wv.nw; i++) {
 		const struct waiver *w = &c->wv.w[i];
 
 		if (w->used)
@@ -633,7 +617,7 @@ static void judge_waivers(struct corpus *c, const char *path)
 			path ? path : "-", w->line, w->board, w->label);
 	}
 	c->test++;
-	fprintf(c->out, "# waivers: %zu line(s), %zu stale\n", c->wv.n, stale);
+	fprintf(c->out, "# waivers: %zu line(s), %zu stale\n", c->wv.nw, stale);
 	if (stale) {
 		fprintf(c->out, "not ok %u waivers # %zu stale waiver(s)\n", c->test, stale);
 		c->failed++;

@@ -13,55 +13,8 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "cli_run.h"
 #include "dtb_build.h"
-
-struct run {
-	int rc;
-	char *out, *err;
-	size_t outlen, errlen;
-};
-
-static void run_corpus(struct run *r, int argc, ...)
-{
-	char *argv[16];
-	va_list ap;
-	FILE *out, *err;
-
-	assert_true(argc < 16);
-	va_start(ap, argc);
-	for (int i = 0; i < argc; i++)
-		argv[i] = va_arg(ap, char *);
-	va_end(ap);
-	argv[argc] = NULL;
-	out = open_memstream(&r->out, &r->outlen);
-	err = open_memstream(&r->err, &r->errlen);
-	assert_non_null(out);
-	assert_non_null(err);
-	r->rc = cmd_corpus(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-/* A file named /tmp/dmt-corpus-XXXXXX<suffix> holding data. */
-static char *temp_file(const void *data, size_t len, const char *suffix)
-{
-	char *path = malloc(64);
-	int fd;
-
-	assert_non_null(path);
-	snprintf(path, 64, "/tmp/dmt-corpus-XXXXXX%s", suffix);
-	fd = mkstemps(path, (int)strlen(suffix));
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
 
 /* The board name the verdict gives path: its file name without .dtb. */
 static const char *board(const char *path)
@@ -112,14 +65,14 @@ static char *tree_file(enum tree kind)
 	dtb_end(&b);
 	blob = dtb_finish(&b, &len);
 	assert_non_null(blob);
-	path = temp_file(blob, len, ".dtb");
+	path = temp_file_named(blob, len, ".dtb");
 	free(blob);
 	return path;
 }
 
 static char *text_file(const char *text)
 {
-	return temp_file(text, strlen(text), ".txt");
+	return temp_file_named(text, strlen(text), ".txt");
 }
 
 static void remove_file(char *path)
@@ -128,50 +81,62 @@ static void remove_file(char *path)
 	free(path);
 }
 
+/* The whole of a small file, malloc'd. */
+static char *slurp(const char *path)
+{
+	char *buf = calloc(1, 1 << 16);
+	FILE *fp = fopen(path, "r");
+
+	assert_non_null(buf);
+	assert_non_null(fp);
+	assert_true(fread(buf, 1, (1 << 16) - 1, fp) > 0);
+	fclose(fp);
+	return buf;
+}
+
+/* `corpus --tally FILE DTB`; FILE must then hold want. */
+static void run_with_tally(struct run *r, const char *dtb, const char *want)
+{
+	char *tally = text_file(""), *got;
+
+	run_cmd(cmd_corpus, r, 4, "corpus", "--tally", tally, dtb);
+	got = slurp(tally);
+	assert_string_equal(got, want);
+	free(got);
+	remove_file(tally);
+}
+
 static void clean_tree_passes_and_counts_its_devices(void **state)
 {
-	char *dtb = tree_file(CLEAN), *tally = text_file(""), line[64];
+	char *dtb = tree_file(CLEAN);
 	struct run r;
-	FILE *fp;
 
 	(void)state;
-	run_corpus(&r, 4, "corpus", "--tally", tally, dtb);
+	run_with_tally(&r, dtb, "2 0 0\n");
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_non_null(strstr(r.out, "KTAP version 1\n1..2\nok 1 "));
 	assert_non_null(strstr(r.out, "ok 2 waivers\n"));
 	/* the dma node and the bridge's rid-base 0x0, under each profile */
 	assert_non_null(strstr(r.out, "# devices resolved: 2 under linux (2 with an IOMMU), 2 under spec"));
 	assert_non_null(strstr(r.out, "# dt-corpus: 2 passed, 0 failed, 0 skipped\n"));
-	fp = fopen(tally, "r");
-	assert_non_null(fp);
-	assert_non_null(fgets(line, sizeof(line), fp));
-	fclose(fp);
-	assert_string_equal(line, "2 0 0\n");
 	run_free(&r);
-	remove_file(tally);
 	remove_file(dtb);
 }
 
 static void error_finding_fails(void **state)
 {
-	char *dtb = tree_file(ERROR_MAP), *tally = text_file(""), line[64];
+	char *dtb = tree_file(ERROR_MAP);
 	struct run r;
-	FILE *fp;
 
 	(void)state;
-	run_corpus(&r, 4, "corpus", "--tally", tally, dtb);
+	/* the waivers test passed, the DTB failed */
+	run_with_tally(&r, dtb, "1 1 0\n");
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_non_null(strstr(r.out, "linux error DTMapBadLength @0x"));
 	assert_non_null(strstr(r.out, "spec error DTMapBadLength @0x"));
 	assert_non_null(strstr(r.out, "not ok 1 "));
 	assert_non_null(strstr(r.out, " # 2 unwaived finding(s)\n"));
-	fp = fopen(tally, "r");
-	assert_non_null(fp);
-	assert_non_null(fgets(line, sizeof(line), fp));
-	fclose(fp);
-	assert_string_equal(line, "1 1 0\n");	/* the waivers test passed, the DTB failed */
 	run_free(&r);
-	remove_file(tally);
 	remove_file(dtb);
 }
 
@@ -181,7 +146,7 @@ static void unwaived_warning_fails_and_a_waiver_clears_it(void **state)
 	struct run r;
 
 	(void)state;
-	run_corpus(&r, 3, "corpus", clean, dtb);
+	run_cmd(cmd_corpus, &r, 3, "corpus", clean, dtb);
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_non_null(strstr(r.out, "warning DTMapEntryEmpty @0x"));
 	assert_non_null(strstr(r.out, "ok 1 "));
@@ -192,7 +157,7 @@ static void unwaived_warning_fails_and_a_waiver_clears_it(void **state)
 	snprintf(text, sizeof(text), "# a comment\n\n%s DTMapEntryEmpty the test tree means it\n",
 		 board(dtb));
 	wv = text_file(text);
-	run_corpus(&r, 5, "corpus", "--waivers", wv, clean, dtb);
+	run_cmd(cmd_corpus, &r, 5, "corpus", "--waivers", wv, clean, dtb);
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_null(strstr(r.out, "not ok"));
 	assert_non_null(strstr(r.out, "# waivers: 1 line(s), 0 stale\n"));
@@ -213,7 +178,7 @@ static void stale_waiver_fails(void **state)
 	/* the right board, a label it does not have */
 	snprintf(text, sizeof(text), "%s DTMapOverlap left over\n", board(dtb));
 	wv = text_file(text);
-	run_corpus(&r, 4, "corpus", "--waivers", wv, dtb);
+	run_cmd(cmd_corpus, &r, 4, "corpus", "--waivers", wv, dtb);
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_non_null(strstr(r.out, "# stale waiver: "));
 	assert_non_null(strstr(r.out, ":1 '"));
@@ -234,16 +199,16 @@ static void bad_waivers_are_usage_errors(void **state)
 	for (size_t i = 0; i < 2; i++) {
 		char *wv = text_file(bad[i]);
 
-		run_corpus(&r, 4, "corpus", "--waivers", wv, dtb);
+		run_cmd(cmd_corpus, &r, 4, "corpus", "--waivers", wv, dtb);
 		assert_int_equal(r.rc, DMT_EXIT_USAGE);
 		assert_non_null(strstr(r.err, i ? "unknown label 'NoSuchLabel'" : "the reason is required"));
 		run_free(&r);
 		remove_file(wv);
 	}
-	run_corpus(&r, 4, "corpus", "--time-limit", "0", dtb);
+	run_cmd(cmd_corpus, &r, 4, "corpus", "--time-limit", "0", dtb);
 	assert_int_equal(r.rc, DMT_EXIT_USAGE);
 	run_free(&r);
-	run_corpus(&r, 1, "corpus");
+	run_cmd(cmd_corpus, &r, 1, "corpus");
 	assert_int_equal(r.rc, DMT_EXIT_USAGE);
 	run_free(&r);
 	remove_file(dtb);
@@ -255,14 +220,14 @@ static void compile_failure_fails_unless_waived(void **state)
 	struct run r;
 
 	(void)state;
-	run_corpus(&r, 4, "corpus", "--compile-failed", failed, dtb);
+	run_cmd(cmd_corpus, &r, 4, "corpus", "--compile-failed", failed, dtb);
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_non_null(strstr(r.out, "1..3\n"));
 	assert_non_null(strstr(r.out, "# compile failed: arm64/v/gone.dtb from v/gone.dts\n"));
 	assert_non_null(strstr(r.out, "not ok 2 arm64/v/gone.dtb # compile failed\n"));
 	run_free(&r);
 	wv = text_file("gone CompileFailed Debian's dtc rejects it\n");
-	run_corpus(&r, 6, "corpus", "--waivers", wv, "--compile-failed", failed, dtb);
+	run_cmd(cmd_corpus, &r, 6, "corpus", "--waivers", wv, "--compile-failed", failed, dtb);
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_non_null(strstr(r.out, "ok 2 arm64/v/gone.dtb # SKIP compile failed (v/gone.dts), waived: Debian's dtc rejects it\n"));
 	assert_non_null(strstr(r.out, "# dt-corpus: 2 passed, 0 failed, 1 skipped\n"));
@@ -274,28 +239,22 @@ static void compile_failure_fails_unless_waived(void **state)
 
 static void over_time_and_unreadable_fail(void **state)
 {
-	char *dtb = tree_file(CLEAN), *json = text_file("");
+	char *dtb = tree_file(CLEAN), *json = text_file(""), *buf;
 	struct run r;
-	FILE *fp;
-	char buf[4096];
-	size_t n;
 
 	(void)state;
-	run_corpus(&r, 6, "corpus", "--time-limit", "1e-9", "--json", json, dtb);
+	run_cmd(cmd_corpus, &r, 6, "corpus", "--time-limit", "1e-9", "--json", json, dtb);
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_non_null(strstr(r.out, "# over time: "));
 	assert_non_null(strstr(r.out, "not ok 1 "));
 	run_free(&r);
-	fp = fopen(json, "r");
-	assert_non_null(fp);
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
+	buf = slurp(json);
 	assert_non_null(strstr(buf, "{\"type\":\"device\","));
 	assert_non_null(strstr(buf, "\"ok\":false,\"why\":\"over time: "));
 	assert_non_null(strstr(buf, "{\"type\":\"summary\",\"dtbs\":1,"));
+	free(buf);
 
-	run_corpus(&r, 3, "corpus", dtb, "/nonexistent/x.dtb");
+	run_cmd(cmd_corpus, &r, 3, "corpus", dtb, "/nonexistent/x.dtb");
 	assert_int_equal(r.rc, DMT_EXIT_USAGE);
 	assert_non_null(strstr(r.out, "not ok 2 /nonexistent/x.dtb # cannot read: "));
 	run_free(&r);
