@@ -482,10 +482,8 @@ static void judge_dtb(struct corpus *c, const char *dtb)
 			snprintf(why, sizeof(why), "%zu unwaived finding(s)", unwaived);
 	}
 	ok = !why[0];
-	if (!ok && strncmp(why, "crash", 5) == 0)
-		fprintf(c->out, "# crash: %s %s\n", dtb, why);
-	else if (!ok && strncmp(why, "over", 4) == 0)
-		fprintf(c->out, "# over time: %s %s\n", dtb, why);
+	if (!ok && (strncmp(why, "crash", 5) == 0 || strncmp(why, "over", 4) == 0))
+		fprintf(c->out, "# %s (%s)\n", why, dtb);
 	fprintf(c->out, "%s %u %s", ok ? "ok" : "not ok", c->test, dtb);
 	if (!ok)
 		fprintf(c->out, " # %s", why);
