@@ -72,6 +72,7 @@ struct dtb_result {
 	size_t devices[DMT_PROFILE_COUNT], found[DMT_PROFILE_COUNT];
 	size_t refused, missing;	/* resolver refusals; devices it could not find */
 	size_t nodes, bridges, skipped;	/* from the linux profile's S record */
+	size_t mmio[DMT_PROFILE_COUNT], mmio_differ[DMT_PROFILE_COUNT];
 	bool decoded[DMT_PROFILE_COUNT];
 	int status;			/* waitpid status */
 };
@@ -86,6 +87,7 @@ struct corpus {
 	size_t answer[DMT_L_COUNT][DMT_PROFILE_COUNT];	/* [DMT_L_NONE]: found */
 	size_t dtbs, passed, failed, skipped, with_maps, with_bridge_maps, with_iommus;
 	size_t devices[DMT_PROFILE_COUNT], found[DMT_PROFILE_COUNT], unenumerable;
+	size_t mmio[DMT_PROFILE_COUNT], mmio_differ[DMT_PROFILE_COUNT];
 	size_t compile_failed;
 	double max_seconds, total_seconds;
 	char max_board[256];
@@ -220,6 +222,20 @@ static void json_device(struct corpus *c, const char *dtb, const char *board, ch
 	fprintf(c->json, "}\n");
 }
 
+/* A node whose mmio: designator gets another answer than its path. */
+static void json_mmio(struct corpus *c, const char *dtb, const char *board, char **fld)
+{
+	fprintf(c->json, "{\"type\":\"mmio_differs\",\"dtb\":");
+	dmt_print_json_string(c->json, dtb);
+	fprintf(c->json, ",\"board\":");
+	dmt_print_json_string(c->json, board);
+	fprintf(c->json, ",\"profile\":\"%s\",\"path\":", fld[1]);
+	dmt_print_json_string(c->json, fld[2]);
+	fprintf(c->json, ",\"mmio\":\"0x%s\",\"mmio_answer\":", fld[3]);
+	dmt_print_json_string(c->json, fld[4]);
+	fprintf(c->json, "}\n");
+}
+
 static void take_record(struct corpus *c, struct dtb_result *r, const char *dtb,
 			const char *board, char *line)
 {
@@ -278,9 +294,15 @@ static void take_record(struct corpus *c, struct dtb_result *r, const char *dtb,
 			fprintf(c->out, "# unwaived: %s %s dmt_resolve refused %s\n", board, fld[1], fld[2]);
 		}
 		break;
+	case 'M':
+		if (n == 5 && c->json)
+			json_mmio(c, dtb, board, fld);
+		break;
 	case 'S':
-		if (n == 6 && p >= 0) {
+		if (n == 8 && p >= 0) {
 			r->decoded[p] = strcmp(fld[2], "1") == 0;
+			r->mmio[p] = strtoul(fld[6], NULL, 10);
+			r->mmio_differ[p] = strtoul(fld[7], NULL, 10);
 			if (p == DMT_PROFILE_LINUX) {
 				r->nodes = strtoul(fld[3], NULL, 10);
 				r->bridges = strtoul(fld[4], NULL, 10);
@@ -456,10 +478,12 @@ static void judge_dtb(struct corpus *c, const char *dtb)
 	}
 	if (!why[0]) {
 		unwaived = judge_findings(c, dtb, board, &r);
-		c->devices[DMT_PROFILE_LINUX] += r.devices[DMT_PROFILE_LINUX];
-		c->devices[DMT_PROFILE_SPEC] += r.devices[DMT_PROFILE_SPEC];
-		c->found[DMT_PROFILE_LINUX] += r.found[DMT_PROFILE_LINUX];
-		c->found[DMT_PROFILE_SPEC] += r.found[DMT_PROFILE_SPEC];
+		for (int p = 0; p < DMT_PROFILE_COUNT; p++) {
+			c->devices[p] += r.devices[p];
+			c->found[p] += r.found[p];
+			c->mmio[p] += r.mmio[p];
+			c->mmio_differ[p] += r.mmio_differ[p];
+		}
 		c->unenumerable += r.skipped;
 		c->with_maps += r.nodes || r.bridges;
 		c->with_bridge_maps += r.bridges > 0;
@@ -569,6 +593,10 @@ static void print_summary(struct corpus *c, double wall)
 		"(%zu with an IOMMU); %zu map entries name no device\n",
 		c->devices[DMT_PROFILE_LINUX], c->found[DMT_PROFILE_LINUX],
 		c->devices[DMT_PROFILE_SPEC], c->found[DMT_PROFILE_SPEC], c->unenumerable);
+	fprintf(c->out, "# mmio: designators agree with the path's answer for %zu of %zu nodes under linux, "
+		"%zu of %zu under spec (informational; JSON type mmio_differs lists the others)\n",
+		c->mmio[DMT_PROFILE_LINUX] - c->mmio_differ[DMT_PROFILE_LINUX], c->mmio[DMT_PROFILE_LINUX],
+		c->mmio[DMT_PROFILE_SPEC] - c->mmio_differ[DMT_PROFILE_SPEC], c->mmio[DMT_PROFILE_SPEC]);
 	fprintf(c->out, "# time: max %.3f s a DTB (%s), %.1f s in all, %.1f s wall, limit %.3f s\n",
 		c->max_seconds, c->max_board[0] ? c->max_board : "-", c->total_seconds, wall, c->limit);
 	fprintf(c->out, "# dt-corpus: %zu passed, %zu failed, %zu skipped\n", c->passed, c->failed,
@@ -582,11 +610,14 @@ static void json_summary(struct corpus *c, double wall)
 	fprintf(c->json, "{\"type\":\"summary\",\"dtbs\":%zu,\"compile_failed\":%zu,"
 		"\"with_maps\":%zu,\"with_iommus\":%zu,\"with_bridge_maps\":%zu,"
 		"\"devices_linux\":%zu,\"devices_spec\":%zu,\"found_linux\":%zu,\"found_spec\":%zu,"
-		"\"unenumerable\":%zu,\"max_seconds\":%.6f,\"total_seconds\":%.3f,\"wall_seconds\":%.3f,"
+		"\"unenumerable\":%zu,\"mmio_linux\":%zu,\"mmio_differ_linux\":%zu,"
+		"\"mmio_spec\":%zu,\"mmio_differ_spec\":%zu,\"max_seconds\":%.6f,\"total_seconds\":%.3f,\"wall_seconds\":%.3f,"
 		"\"passed\":%zu,\"failed\":%zu,\"skipped\":%zu,\"labels\":{",
 		c->dtbs, c->compile_failed, c->with_maps, c->with_iommus, c->with_bridge_maps,
 		c->devices[DMT_PROFILE_LINUX], c->devices[DMT_PROFILE_SPEC],
 		c->found[DMT_PROFILE_LINUX], c->found[DMT_PROFILE_SPEC], c->unenumerable,
+		c->mmio[DMT_PROFILE_LINUX], c->mmio_differ[DMT_PROFILE_LINUX], c->mmio[DMT_PROFILE_SPEC],
+		c->mmio_differ[DMT_PROFILE_SPEC],
 		c->max_seconds, c->total_seconds, wall, c->passed, c->failed, c->skipped);
 	for (unsigned l = 1; l < DMT_L_COUNT; l++) {
 		if (!c->label_boards[l])

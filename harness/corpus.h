@@ -10,8 +10,17 @@
  *                                     a device and its answer (FOUND 0|1, IDS
  *                                     comma-separated hex or "-", REASON a label or "-")
  *   R  PROFILE DEVICE                 dmt_resolve refused the device (internal error)
- *   S  PROFILE DECODED IOMMUS_NODES BRIDGE_MAPS SKIPPED
+ *   M  PROFILE PATH MMIO ANSWER       the node at PATH with `iommus` gets another answer
+ *                                     through mmio:0xMMIO (its first reg); ANSWER is
+ *                                     what the mmio: designator got (informational)
+ *   S  PROFILE DECODED IOMMUS_NODES BRIDGE_MAPS SKIPPED MMIO MISMATCH
  *                                     per profile: decoded 0|1, nodes with `iommus`,
+ *                                     host bridges with iommu-map/msi-map, map
+ *                                     entries whose rid-base names no device of the
+ *                                     bridge (outside its bus-range, or the bridge has
+ *                                     no domain), nodes also asked for by mmio:, and
+ *                                     how many of those got another answer
+|1, nodes with `iommus`,
  *                                     host bridges with iommu-map/msi-map, map
  *                                     entries that name no device (RID > 0xffff, bus
  *                                     outside bus-range, bridge without a domain)

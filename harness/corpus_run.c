@@ -33,31 +33,33 @@ static void put_findings(FILE *out, const char *pn, const struct dmt_findings *f
 	}
 }
 
-static void resolve_one(FILE *out, const struct dmt_topo *t, enum dmt_profile p,
-			const struct dmt_device *d, struct dmt_findings *f)
+/* Resolve one device and write its D (or R) record; the answer goes to *a.
+ * Returns false when dmt_resolve refused it. */
+static bool resolve_one(FILE *out, const struct dmt_topo *t, enum dmt_profile p,
+			const struct dmt_device *d, struct dmt_answer *a, struct dmt_findings *f)
 {
 	const char *pn = dmt_profile_name(p);
 	char name[DMT_NAME_MAX + 64];
-	struct dmt_answer a;
 
 	dmt_device_format(d, name, sizeof(name));
-	if (dmt_resolve(t, p, d, &a, f)) {
+	if (dmt_resolve(t, p, d, a, f)) {
 		fprintf(out, "R\t%s", pn);
 		put_field(out, name);
 		fputc('\n', out);
-		return;
+		return false;
 	}
 	fprintf(out, "D\t%s", pn);
 	put_field(out, name);
-	fprintf(out, "\t%d", a.found ? 1 : 0);
-	put_field(out, a.found ? a.iommu_name : "-");
+	fprintf(out, "\t%d", a->found ? 1 : 0);
+	put_field(out, a->found ? a->iommu_name : "-");
 	fputc('\t', out);
-	for (size_t i = 0; i < a.nids; i++)
-		fprintf(out, "%s%x", i ? "," : "", a.ids[i]);
-	if (!a.nids)
+	for (size_t i = 0; i < a->nids; i++)
+		fprintf(out, "%s%x", i ? "," : "", a->ids[i]);
+	if (!a->nids)
 		fputc('-', out);
-	put_field(out, a.found ? "-" : dmt_label_name(a.reason));
+	put_field(out, a->found ? "-" : dmt_label_name(a->reason));
 	fputc('\n', out);
+	return true;
 }
 
 static bool seen_rid(const uint16_t *rids, size_t n, uint16_t rid)
@@ -68,8 +70,9 @@ static bool seen_rid(const uint16_t *rids, size_t n, uint16_t rid)
 	return false;
 }
 
-/* The devices at the rid-bases of one bridge's maps; returns the entries that
- * name no device. */
+/* The devices at the first and the last RID of each entry of one bridge's maps (the
+ * last clipped to the bridge's bus-range); returns the entries whose rid-base names
+ * no device of this bridge. */
 static size_t resolve_bridge(FILE *out, const struct dmt_topo *t, enum dmt_profile p,
 			     const struct dmt_dt_bridge *b, int32_t linux_dom,
 			     struct dmt_findings *f)
@@ -77,7 +80,8 @@ static size_t resolve_bridge(FILE *out, const struct dmt_topo *t, enum dmt_profi
 	const struct dmt_idmap *maps[2] = { &b->iommu_map, &b->msi_map };
 	int64_t seg = p == DMT_PROFILE_SPEC && b->has_domain ? (int64_t)b->domain : linux_dom;
 	size_t total = b->iommu_map.n + b->msi_map.n, n = 0, skipped = 0;
-	uint16_t *rids = calloc(total ? total : 1, sizeof(*rids));
+	uint16_t *rids = calloc(total ? 2 * total : 1, sizeof(*rids));
+	uint64_t lo = (uint64_t)b->bus_start << 8, hi = (uint64_t)b->bus_end << 8 | 0xff;
 
 	if (!rids || seg < 0 || seg > 0xffff) {
 		free(rids);
@@ -85,29 +89,72 @@ static size_t resolve_bridge(FILE *out, const struct dmt_topo *t, enum dmt_profi
 	}
 	for (size_t m = 0; m < 2; m++) {
 		for (size_t i = 0; i < maps[m]->n; i++) {
-			uint32_t base = maps[m]->e[i].id_base;
-			struct dmt_device d = { .kind = DMT_DEV_PCI, .segment = (uint16_t)seg };
+			const struct dmt_map_entry *e = &maps[m]->e[i];
+			uint64_t first = e->id_base, last = first + (e->length ? e->length - 1 : 0);
 
-			if (base > 0xffff || (base >> 8) < b->bus_start || (base >> 8) > b->bus_end) {
+			if (first < lo || first > hi) {
 				skipped++;
 				continue;
 			}
-			if (seen_rid(rids, n, (uint16_t)base))
-				continue;
-			rids[n++] = (uint16_t)base;
-			d.rid = (uint16_t)base;
-			resolve_one(out, t, p, &d, f);
+			if (last > hi)
+				last = hi;
+			for (uint64_t rid = first; ; rid = last) {
+				struct dmt_device d = { .kind = DMT_DEV_PCI, .segment = (uint16_t)seg,
+							.rid = (uint16_t)rid };
+				struct dmt_answer a;
+
+				if (!seen_rid(rids, n, d.rid)) {
+					rids[n++] = d.rid;
+					resolve_one(out, t, p, &d, &a, f);
+				}
+				if (rid == last)
+					break;
+			}
 		}
 	}
 	free(rids);
 	return skipped;
 }
 
+/* Does the answer by path agree with the answer by first MMIO address? */
+static bool same_answer(const struct dmt_answer *x, const struct dmt_answer *y)
+{
+	return x->found == y->found && x->nids == y->nids && x->iommu == y->iommu &&
+	       memcmp(x->ids, y->ids, x->nids * sizeof(x->ids[0])) == 0 &&
+	       (x->found || x->reason == y->reason);
+}
+
+/* A node with `iommus`, by path; then, when it has a reg, by mmio:ADDR (findings
+ * off, so nothing is counted twice) and an M record when the two answers differ. */
+static void resolve_node(FILE *out, const struct dmt_topo *t, enum dmt_profile p,
+			 const struct dmt_dt_node *n, struct dmt_findings *f, size_t *mmio,
+			 size_t *mismatch)
+{
+	struct dmt_device d = { .kind = DMT_DEV_PATH };
+	struct dmt_answer a, b;
+
+	snprintf(d.path, sizeof(d.path), "%s", n->path);
+	if (!resolve_one(out, t, p, &d, &a, f) || !n->has_reg)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.kind = DMT_DEV_MMIO;
+	d.mmio = n->reg_base;
+	(*mmio)++;
+	if (dmt_resolve(t, p, &d, &b, NULL) == 0 && same_answer(&a, &b))
+		return;
+	(*mismatch)++;
+	fprintf(out, "M\t%s", dmt_profile_name(p));
+	put_field(out, n->path);
+	fprintf(out, "\t%llx", (unsigned long long)n->reg_base);
+	put_field(out, b.found ? b.iommu_name : dmt_label_name(b.reason));
+	fputc('\n', out);
+}
+
 static void run_profile(const uint8_t *buf, size_t len, enum dmt_profile p, FILE *out)
 {
 	struct dmt_decode_opts o = { .format = DMT_FMT_DTB };
 	const char *pn = dmt_profile_name(p);
-	size_t nodes = 0, bridges = 0, skipped = 0;
+	size_t nodes = 0, bridges = 0, skipped = 0, mmio = 0, mismatch = 0;
 	struct dmt_findings f;
 	struct dmt_topo t;
 	int32_t *dom;
@@ -120,14 +167,10 @@ static void run_profile(const uint8_t *buf, size_t len, enum dmt_profile p, FILE
 	if (decoded && dom) {
 		dmt_dt_linux_domains(&t, dom);
 		for (size_t i = 0; i < t.nnodes; i++) {
-			const struct dmt_dt_node *n = &t.nodes[i];
-			struct dmt_device d = { .kind = DMT_DEV_PATH };
-
-			if (!n->niommus && !n->iommus_bad_length)
+			if (!t.nodes[i].niommus && !t.nodes[i].iommus_bad_length)
 				continue;
 			nodes++;
-			snprintf(d.path, sizeof(d.path), "%s", n->path);
-			resolve_one(out, &t, p, &d, &f);
+			resolve_node(out, &t, p, &t.nodes[i], &f, &mmio, &mismatch);
 		}
 		for (size_t i = 0; i < t.nbridges; i++) {
 			if (!t.bridges[i].iommu_map.present && !t.bridges[i].msi_map.present)
@@ -139,8 +182,8 @@ static void run_profile(const uint8_t *buf, size_t len, enum dmt_profile p, FILE
 	put_findings(out, pn, &f, 0);
 	if (f.dropped)
 		fprintf(out, "X\t%s\t%zu\n", pn, f.dropped);
-	fprintf(out, "S\t%s\t%d\t%zu\t%zu\t%zu\n", pn, decoded && dom ? 1 : 0, nodes, bridges,
-		skipped);
+	fprintf(out, "S\t%s\t%d\t%zu\t%zu\t%zu\t%zu\t%zu\n", pn, decoded && dom ? 1 : 0, nodes,
+		bridges, skipped, mmio, mismatch);
 	free(dom);
 	dmt_topo_free(&t);
 	dmt_findings_free(&f);

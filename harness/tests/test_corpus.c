@@ -116,8 +116,9 @@ static void clean_tree_passes_and_counts_its_devices(void **state)
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_non_null(strstr(r.out, "KTAP version 1\n1..2\nok 1 "));
 	assert_non_null(strstr(r.out, "ok 2 waivers\n"));
-	/* the dma node and the bridge's rid-base 0x0, under each profile */
-	assert_non_null(strstr(r.out, "# devices resolved: 2 under linux (2 with an IOMMU), 2 under spec"));
+	/* the dma node, and the first and last RID of the bridge's entry, under each profile */
+	assert_non_null(strstr(r.out, "# devices resolved: 3 under linux (3 with an IOMMU), 3 under spec"));
+	assert_non_null(strstr(r.out, "path's answer for 1 of 1 nodes under linux, 1 of 1 under spec"));
 	assert_non_null(strstr(r.out, "# dt-corpus: 2 passed, 0 failed, 0 skipped\n"));
 	run_free(&r);
 	remove_file(dtb);
