@@ -1,7 +1,7 @@
 /* dmatopo corpus, one DTB: decode and lint it under each profile, enumerate the
  * devices the model names (every node with `iommus`; for every host bridge with
- * iommu-map or msi-map, the device at each entry's rid-base in that bridge's
- * segment), resolve each, and write the records corpus.h describes. */
+ * iommu-map or msi-map, the devices at the first and the last RID of each entry in
+ * that bridge's segment), resolve each, and write the records corpus.h describes. */
 #include "cli.h"
 #include "corpus.h"
 #include "replay.h"
