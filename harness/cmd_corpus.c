@@ -196,12 +196,18 @@ static size_t split(char *line, char **fld, size_t max)
 	return n;
 }
 
-static void json_device(struct corpus *c, const char *dtb, const char *board, char **fld)
+/* The start of a JSON line: {"type":TYPE,"dtb":DTB,"board":BOARD */
+static void json_head(struct corpus *c, const char *type, const char *dtb, const char *board)
 {
-	fprintf(c->json, "{\"type\":\"device\",\"dtb\":");
+	fprintf(c->json, "{\"type\":\"%s\",\"dtb\":", type);
 	dmt_print_json_string(c->json, dtb);
 	fprintf(c->json, ",\"board\":");
 	dmt_print_json_string(c->json, board);
+}
+
+static void json_device(struct corpus *c, const char *dtb, const char *board, char **fld)
+{
+	json_head(c, "device", dtb, board);
 	fprintf(c->json, ",\"profile\":\"%s\",\"device\":", fld[1]);
 	dmt_print_json_string(c->json, fld[2]);
 	fprintf(c->json, ",\"found\":%s", strcmp(fld[3], "1") == 0 ? "true" : "false");
@@ -227,10 +233,7 @@ static void json_device(struct corpus *c, const char *dtb, const char *board, ch
 /* A node whose mmio: designator gets another answer than its path. */
 static void json_mmio(struct corpus *c, const char *dtb, const char *board, char **fld)
 {
-	fprintf(c->json, "{\"type\":\"mmio_differs\",\"dtb\":");
-	dmt_print_json_string(c->json, dtb);
-	fprintf(c->json, ",\"board\":");
-	dmt_print_json_string(c->json, board);
+	json_head(c, "mmio_differs", dtb, board);
 	fprintf(c->json, ",\"profile\":\"%s\",\"path\":", fld[1]);
 	dmt_print_json_string(c->json, fld[2]);
 	fprintf(c->json, ",\"mmio\":\"0x%s\",\"mmio_answer\":", fld[3]);
@@ -387,10 +390,7 @@ static void json_finding(struct corpus *c, const char *dtb, const char *board,
 {
 	const struct dmt_label_info *li = dmt_label_info(f->label);
 
-	fprintf(c->json, "{\"type\":\"finding\",\"dtb\":");
-	dmt_print_json_string(c->json, dtb);
-	fprintf(c->json, ",\"board\":");
-	dmt_print_json_string(c->json, board);
+	json_head(c, "finding", dtb, board);
 	fprintf(c->json, ",\"profile\":\"%s\",\"label\":\"%s\",\"severity\":\"%s\",\"offset\":",
 		dmt_profile_name((enum dmt_profile)f->profile), li->name,
 		dmt_severity_name(li->severity));
@@ -441,10 +441,7 @@ static size_t judge_findings(struct corpus *c, const char *dtb, const char *boar
 static void json_dtb(struct corpus *c, const char *dtb, const char *board, bool ok,
 		     const char *why, const struct dtb_result *r)
 {
-	fprintf(c->json, "{\"type\":\"dtb\",\"dtb\":");
-	dmt_print_json_string(c->json, dtb);
-	fprintf(c->json, ",\"board\":");
-	dmt_print_json_string(c->json, board);
+	json_head(c, "dtb", dtb, board);
 	fprintf(c->json, ",\"ok\":%s,\"why\":", ok ? "true" : "false");
 	dmt_print_json_string(c->json, why);
 	fprintf(c->json, ",\"seconds\":%.6f,\"findings\":%zu,\"iommus_nodes\":%zu,"
@@ -554,8 +551,7 @@ static int judge_compile_failures(struct corpus *c, const char *path)
 			fprintf(c->out, "not ok %u %s # compile failed\n", c->test, dtb);
 		}
 		if (c->json) {
-			fprintf(c->json, "{\"type\":\"dtb\",\"dtb\":");
-			dmt_print_json_string(c->json, dtb);
+			json_head(c, "dtb", dtb, board);
 			fprintf(c->json, ",\"ok\":%s,\"why\":\"compile failed\"}\n",
 				w ? "true" : "false");
 		}
