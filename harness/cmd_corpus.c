@@ -406,7 +406,8 @@ static size_t judge_findings(struct corpus *c, const char *dtb, const char *boar
 			     struct dtb_result *r)
 {
 	bool seen[DMT_L_COUNT] = { false };
-	size_t unwaived = 0;
+	size_t unwaived = 0, waived[DMT_L_COUNT] = { 0 };
+	struct waiver *by[DMT_L_COUNT] = { NULL };
 
 	for (size_t i = 0; i < r->nf; i++) {
 		const struct cfinding *f = &r->f[i];
@@ -421,6 +422,8 @@ static size_t judge_findings(struct corpus *c, const char *dtb, const char *boar
 			w = find_waiver(&c->wv, board, dmt_label_name(f->label));
 			if (w) {
 				w->used++;
+				waived[f->label]++;
+				by[f->label] = w;
 			} else if (unwaived++ < CORPUS_MAX_DIAG) {
 				const struct dmt_label_info *li = dmt_label_info(f->label);
 
@@ -433,6 +436,10 @@ static size_t judge_findings(struct corpus *c, const char *dtb, const char *boar
 		if (c->json)
 			json_finding(c, dtb, board, f, w);
 	}
+	for (unsigned l = 1; l < DMT_L_COUNT; l++)
+		if (waived[l])
+			fprintf(c->out, "# waived: %s %zu %s finding(s) (line %u: %s)\n", board,
+				waived[l], dmt_label_name((enum dmt_label)l), by[l]->line, by[l]->reason);
 	if (unwaived > CORPUS_MAX_DIAG)
 		fprintf(c->out, "# unwaived: %s and %zu more\n", board, unwaived - CORPUS_MAX_DIAG);
 	return unwaived;

@@ -161,6 +161,7 @@ static void unwaived_warning_fails_and_a_waiver_clears_it(void **state)
 	run_cmd(cmd_corpus, &r, 5, "corpus", "--waivers", wv, clean, dtb);
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_null(strstr(r.out, "not ok"));
+	assert_non_null(strstr(r.out, " 2 DTMapEntryEmpty finding(s) (line 3: the test tree means it)\n"));
 	assert_non_null(strstr(r.out, "# waivers: 1 line(s), 0 stale\n"));
 	/* the table counts findings before waivers */
 	assert_non_null(strstr(r.out, "#   DTMapEntryEmpty              warning        1       1      1\n"));
