@@ -34,11 +34,12 @@ static void corpus_help(FILE *out)
 		"(stale waiver). --compile-failed names DTBs that did not compile, one\n"
 		"'DTB SOURCE' a line: each fails unless waived with CompileFailed.\n\n"
 		"KTAP on stdout: one test per DTB (its unwaived findings as '# unwaived:'\n"
-		"lines before it) and a last test 'waivers'; then '# summary': findings per\n"
-		"label under each profile before waivers, answers per reason, totals, time.\n"
-		"--json writes JSON lines (finding, device, dtb, summary); --tally writes\n"
-		"'passed failed skipped' (DTBs plus the waivers test). Exit status: 0 when\n"
-		"everything passed, 1 on any failure, 2 on usage or I/O errors.\n");
+		"lines before it, what waivers covered as '# waived:') and a last test\n"
+		"'waivers'; then '# summary': findings per label under each profile before\n"
+		"waivers, answers per reason, totals, time. --json writes JSON lines (finding,\n"
+		"device, mmio_differs, dtb, summary); --tally writes 'passed failed skipped'\n"
+		"(DTBs plus the waivers test). Exit status: 0 when everything passed, 1 on any\n"
+		"failure, 2 on usage or I/O errors.\n");
 }
 
 #define CORPUS_MAX_DIAG 20	/* unwaived findings printed per DTB */
