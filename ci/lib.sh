@@ -69,3 +69,19 @@ max_len() {
 	v=$(sed -n 's/^max_len *= *\([0-9]*\).*/\1/p' "$1" 2>/dev/null | head -1)
 	echo "${v:-4096}"
 }
+
+# tarball_sha_memo TARBALL MEMO: the tarball's sha256, remembered in MEMO per (path, size,
+# mtime) so that hashing 130 MiB happens once (ci/kernel and ci/dt-corpus share MEMO).
+tarball_sha_memo() {
+	local stamp line
+	stamp="$(readlink -f "$1") $(stat -c "%s %Y" "$1")"
+	line=$(cat "$2" 2>/dev/null || :)
+	if [ "${line% *}" = "$stamp" ]; then
+		echo "${line##* }"
+		return
+	fi
+	line="$stamp $(sha256sum <"$1" | cut -d' ' -f1)"
+	mkdir -p "$(dirname "$2")"
+	echo "$line" >"$2"
+	echo "${line##* }"
+}

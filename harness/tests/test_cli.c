@@ -11,55 +11,13 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "cli_run.h"
 
 /* The FACTS.md §6 q35 machine as the topology language writes it. */
 static const char q35_topo[] =
 	"viommu v0 pci 0000:00:02.0\n"
 	"range v0 seg 0 bdf 00:00.0..02:1f.7 ep 0\n"
 	"range v0 seg 0 bdf 40:00.0..41:1f.7 ep 0x4000\n";
-
-struct run {
-	int rc;
-	char *out, *err;
-	size_t outlen, errlen;
-};
-
-static void run_cmd(dmt_cmd_fn fn, struct run *r, int argc, ...)
-{
-	char *argv[16];
-	va_list ap;
-	FILE *out, *err;
-
-	va_start(ap, argc);
-	for (int i = 0; i < argc && i < 15; i++)
-		argv[i] = va_arg(ap, char *);
-	va_end(ap);
-	argv[argc] = NULL;
-	out = open_memstream(&r->out, &r->outlen);
-	err = open_memstream(&r->err, &r->errlen);
-	assert_non_null(out);
-	assert_non_null(err);
-	r->rc = fn(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-static char *temp_file(const void *data, size_t len)
-{
-	char *path = strdup("/tmp/dmt-cli-XXXXXX");
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
 
 /* Encode the q35 topology to a VIOT file through `dmatopo encode`. */
 static char *q35_viot(void)
