@@ -190,6 +190,15 @@ static void config_line(struct scan *sc)
 	e->nbytes = off + (uint32_t)k;
 }
 
+/* lspci prints text: a control character other than a tab means binary input. */
+static bool has_control(const struct scan *sc)
+{
+	for (size_t i = 0; i < sc->n; i++)
+		if ((unsigned char)sc->s[i] < 0x20 && sc->s[i] != '\t')
+			return true;
+	return false;
+}
+
 static void one_line(struct scan *sc)
 {
 	const struct line_form *form;
@@ -198,11 +207,9 @@ static void one_line(struct scan *sc)
 		end_device(sc);
 		return;
 	}
-	for (size_t i = 0; i < sc->n; i++) {
-		if ((unsigned char)sc->s[i] < 0x20 && sc->s[i] != '\t') {
-			not_a_dump(sc, "control character (binary data?)");
-			return;
-		}
+	if (has_control(sc)) {
+		not_a_dump(sc, "control character (binary data?)");
+		return;
 	}
 	form = classify(sc->s, sc->n);
 	if (form && form->kind == LINE_DEVICE) {
@@ -278,7 +285,9 @@ int dmt_lspci_check(const uint8_t *buf, size_t len, struct dmt_lspci *d,
 		sc.at = pos;
 		sc.lineno++;
 		pos = next_line(text, len, pos, &sc, &cut, &physical);
-		if (cut) {
+		if (cut && (!d->n || has_control(&sc))) {
+			not_a_dump(&sc, d->n ? "control character (binary data?)" : "not a device line");
+		} else if (cut) {
 			dmt_report(f, DMT_L_LspciTruncated, sc.at, "line %u: the text ends inside it (no newline)",
 				   sc.lineno);
 			sc.stop = true;
