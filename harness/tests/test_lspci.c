@@ -418,6 +418,48 @@ static void test_cli(void **state)
 	run_free(&r);
 }
 
+/* grant domid --lspci: every device of the q35 dump through a map <0 &xen 1 0x10000>,
+ * so each domid is its RID + 1 (no alias walk: the grant path uses the RID alone). */
+static void test_grant_domid(void **state)
+{
+	static const char topo[] = "dt-iommu xen /xen-grant-dma xen-grant\n"
+				   "bridge /pcie@10000000 domain 0\n"
+				   "iommu-map 0x0 xen 0x1 0x10000\n";
+	char topo_path[] = "/tmp/dmt-lspci-topo-XXXXXX", dtb[] = "/tmp/dmt-lspci-dtb-XXXXXX";
+	char dump_path[] = "/tmp/dmt-lspci-dump-XXXXXX";
+	char *text = dump_of(q35, sizeof(q35) / sizeof(q35[0]));
+	char *enc[] = { "encode", "--to", "dtb", topo_path, "-o", dtb, NULL };
+	int fds[3] = { mkstemp(topo_path), mkstemp(dtb), mkstemp(dump_path) };
+	struct run r;
+	FILE *out, *err;
+
+	(void)state;
+	assert_true(fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0);
+	assert_int_equal(write(fds[0], topo, strlen(topo)), (ssize_t)strlen(topo));
+	assert_int_equal(write(fds[2], text, strlen(text)), (ssize_t)strlen(text));
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	out = open_memstream(&r.out, &r.outlen);
+	err = open_memstream(&r.err, &r.errlen);
+	assert_int_equal(cmd_encode(6, enc, out, err), DMT_EXIT_OK);
+	fclose(out);
+	fclose(err);
+	run_free(&r);
+	out = open_memstream(&r.out, &r.outlen);
+	err = open_memstream(&r.err, &r.errlen);
+	r.rc = cmd_grant(5, (char *[]){ "grant", "domid", "--lspci", dump_path, dtb, NULL }, out, err);
+	fclose(out);
+	fclose(err);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "0000:01:03.0+01:00.0 domid=281\n"));
+	assert_non_null(strstr(r.out, "0000:43:02.0+42:01.0+42:00.0 domid=17169\n"));
+	run_free(&r);
+	unlink(topo_path);
+	unlink(dtb);
+	unlink(dump_path);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate),
 		cmocka_unit_test(test_accepted_forms),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_grant_domid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
