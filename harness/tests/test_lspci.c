@@ -16,6 +16,7 @@
 #include "lspci.h"
 #include "lspci_check.h"
 #include "pci_alias.h"
+#include "replay.h"
 
 #define FIXTURES "harness/tests/lspci/"
 
@@ -460,6 +461,67 @@ static void test_grant_domid(void **state)
 	free(text);
 }
 
+static const struct replay_check *last_check(const struct replay_checks *cs)
+{
+	assert_true(cs->n > 0);
+	assert_string_equal(cs->c[cs->n - 1].what, "lspci");
+	return &cs->c[cs->n - 1];
+}
+
+/* The replay's lspci check on a console recorded from a real q35 boot: it passes as
+ * recorded, fails with both sides when the replay's reference for one device is
+ * changed, and is an ERROR when the console carries no dump. */
+static void test_replay_check(void **state)
+{
+	char dir[] = "/tmp/dmt-lspci-replay-XXXXXX", path[256];
+	struct dmt_decode_opts opts = { .format = DMT_FMT_VIOT };
+	struct replay_checks cs = { 0 };
+	struct replay_obs *o = calloc(1, sizeof(*o));
+	struct dmt_topo t;
+	uint8_t *text;
+	size_t len;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(o);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(dmt_read_file("ci/selftest/recorded/q35-bare.console", &text, &len, stderr), 0);
+	snprintf(path, sizeof(path), "%s/console.log", dir);
+	assert_int_equal(dmt_write_file(path, text, len, stderr), 0);
+	replay_parse_console((const char *)text, len, "VIOT", o);
+	assert_true(o->blob_ok);
+	assert_int_equal(dmt_decode(o->blob, o->blob_len, &opts, &t, NULL), 0);
+	replay_compare(o, &t, &cs);
+	replay_lspci_check(dir, &t, &cs);
+	assert_int_equal(last_check(&cs)->status, REPLAY_PASS);
+	snprintf(path, sizeof(path), "%s/lspci.txt", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	/* the replay's reference for the first device says another ID */
+	cs.c[0].ref[0] ^= 1;
+	replay_lspci_check(dir, &t, &cs);
+	assert_int_equal(last_check(&cs)->status, REPLAY_FAIL);
+	assert_non_null(strstr(last_check(&cs)->diag, "1 of 6 devices differ"));
+	assert_non_null(strstr(last_check(&cs)->diag, "replay reference"));
+	/* no dump on the console */
+	snprintf(path, sizeof(path), "%s/console.log", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("DMT agent version=1\n", fp);
+	fclose(fp);
+	replay_lspci_check(dir, &t, &cs);
+	assert_int_equal(last_check(&cs)->status, REPLAY_ERROR);
+	assert_non_null(strstr(last_check(&cs)->diag, "no lspci blob"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/lspci.txt", dir);
+	unlink(path);
+	rmdir(dir);
+	replay_checks_free(&cs);
+	dmt_topo_free(&t);
+	replay_obs_free(o);
+	free(o);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_accepted_forms),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_grant_domid),
+		cmocka_unit_test(test_replay_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
