@@ -163,23 +163,44 @@ static void test_alias_rules(void **state)
 	assert_int_equal(dmt_pci_dma_aliases(fns, n, &fns[8], al, DMT_MAX_ALIASES), 0);
 }
 
+struct run {
+	int rc;
+	char *out, *err;
+	size_t outlen, errlen;
+};
+
+/* A subcommand in-process, its output kept (as test_cli.c does). */
+static void run_cmd(dmt_cmd_fn fn, struct run *r, char **argv, int argc)
+{
+	FILE *out = open_memstream(&r->out, &r->outlen), *err = open_memstream(&r->err, &r->errlen);
+
+	assert_non_null(out);
+	assert_non_null(err);
+	r->rc = fn(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
 /* A dump the replay agent took of a real q35 guest, resolved on the VIOT that guest
  * saw: what the replay's reference said for each device (vectors/replay/x86/). */
 static void resolve_fixture(const char *dump, const char *viot, const char *const *want,
 			    size_t nwant)
 {
-	struct run_out { char *text; size_t len; } o;
-	FILE *out = open_memstream(&o.text, &o.len), *err = fopen("/dev/null", "w");
 	char *argv[] = { "resolve", "--lspci", (char *)dump, (char *)viot, NULL };
-	int rc = cmd_resolve(4, argv, out, err);
+	struct run r;
 
-	fclose(out);
-	fclose(err);
-	assert_int_equal(rc, DMT_EXIT_OK);
+	run_cmd(cmd_resolve, &r, argv, 4);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
 	for (size_t i = 0; i < nwant; i++)
-		if (!strstr(o.text, want[i]))
-			fail_msg("no '%s' in\n%s", want[i], o.text);
-	free(o.text);
+		if (!strstr(r.out, want[i]))
+			fail_msg("no '%s' in\n%s", want[i], r.out);
+	run_free(&r);
 }
 
 static void test_guest_pxb_pcie_pci_bridge(void **state)
@@ -367,27 +388,6 @@ static void test_accepted_forms(void **state)
 	free(crlf);
 }
 
-struct run {
-	int rc;
-	char *out, *err;
-	size_t outlen, errlen;
-};
-
-static void run_resolve(struct run *r, char **argv, int argc)
-{
-	FILE *out = open_memstream(&r->out, &r->outlen), *err = open_memstream(&r->err, &r->errlen);
-
-	r->rc = cmd_resolve(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
 /* resolve --lspci as a user runs it: named devices, a missing one, a bad dump. */
 static void test_cli(void **state)
 {
@@ -400,20 +400,20 @@ static void test_cli(void **state)
 	struct run r;
 
 	(void)state;
-	run_resolve(&r, named, 6);
+	run_cmd(cmd_resolve, &r, named, 6);
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_non_null(strstr(r.out, "\"device\":\"0000:52:03.0+52:00.0\""));
 	assert_non_null(strstr(r.out, "\"endpoints\":[21016,20992]"));
 	run_free(&r);
-	run_resolve(&r, missing, 6);
+	run_cmd(cmd_resolve, &r, missing, 6);
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_string_equal(r.out, "");
 	assert_non_null(strstr(r.err, "0000:05:00.0 is not in the lspci dump"));
 	run_free(&r);
-	run_resolve(&r, aliased, 5);
+	run_cmd(cmd_resolve, &r, aliased, 5);
 	assert_int_equal(r.rc, DMT_EXIT_USAGE);
 	run_free(&r);
-	run_resolve(&r, notdump, 4);
+	run_cmd(cmd_resolve, &r, notdump, 4);
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_non_null(strstr(r.err, "LspciNotADump"));
 	run_free(&r);
@@ -430,9 +430,9 @@ static void test_grant_domid(void **state)
 	char dump_path[] = "/tmp/dmt-lspci-dump-XXXXXX";
 	char *text = dump_of(q35, sizeof(q35) / sizeof(q35[0]));
 	char *enc[] = { "encode", "--to", "dtb", topo_path, "-o", dtb, NULL };
+	char *domid[] = { "grant", "domid", "--lspci", dump_path, dtb, NULL };
 	int fds[3] = { mkstemp(topo_path), mkstemp(dtb), mkstemp(dump_path) };
 	struct run r;
-	FILE *out, *err;
 
 	(void)state;
 	assert_true(fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0);
@@ -440,17 +440,10 @@ static void test_grant_domid(void **state)
 	assert_int_equal(write(fds[2], text, strlen(text)), (ssize_t)strlen(text));
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
-	out = open_memstream(&r.out, &r.outlen);
-	err = open_memstream(&r.err, &r.errlen);
-	assert_int_equal(cmd_encode(6, enc, out, err), DMT_EXIT_OK);
-	fclose(out);
-	fclose(err);
+	run_cmd(cmd_encode, &r, enc, 6);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
 	run_free(&r);
-	out = open_memstream(&r.out, &r.outlen);
-	err = open_memstream(&r.err, &r.errlen);
-	r.rc = cmd_grant(5, (char *[]){ "grant", "domid", "--lspci", dump_path, dtb, NULL }, out, err);
-	fclose(out);
-	fclose(err);
+	run_cmd(cmd_grant, &r, domid, 5);
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_non_null(strstr(r.out, "0000:01:03.0+01:00.0 domid=281\n"));
 	assert_non_null(strstr(r.out, "0000:43:02.0+42:01.0+42:00.0 domid=17169\n"));
