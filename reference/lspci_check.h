@@ -3,8 +3,8 @@
  * callback on a long, unterminated or malformed line (its default handler exits),
  * writes below its buffer for a config offset that overflows an int (measured with
  * pciutils 3.9.0: `lspci -F` on "80000000: 00" dies of SIGSEGV), and silently reads
- * 0xff where bytes are missing. A text this check accepts reaches none of those paths, and libpci reads
- * from it exactly the devices listed here. */
+ * 0xff where bytes are missing. A text this check accepts reaches none of those
+ * paths, and libpci reads from it exactly the devices listed here. */
 #ifndef DMT_LSPCI_CHECK_H
 #define DMT_LSPCI_CHECK_H
 
