@@ -14,7 +14,7 @@ CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
 ALL_CFLAGS := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
-LIBS     := -lfdt
+LIBS     := -lfdt -lpci
 
 REF_SRC  := $(sort $(wildcard reference/*.c))
 CLI_SRC  := $(sort $(wildcard harness/*.c))

@@ -12,8 +12,10 @@ GUEST_CC_arm64  ?= aarch64-linux-gnu-gcc
 GUEST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Wshadow \
 		-Wstrict-prototypes -Wformat=2
 # harness/crc32.c is shared with the replay, which checks what the agent stamps.
-GUEST_AGENT_SRC := $(sort $(wildcard harness/agent/*.c)) harness/crc32.c
-GUEST_AGENT_HDR := $(wildcard harness/agent/*.h) harness/crc32.h
+# harness/libpci_fn.c too, with the CLI, which reads lspci dumps with the same facts.
+GUEST_AGENT_SRC := $(sort $(wildcard harness/agent/*.c)) harness/crc32.c harness/libpci_fn.c
+GUEST_AGENT_HDR := $(wildcard harness/agent/*.h) harness/crc32.h harness/libpci_fn.h \
+		   reference/pci_alias.h
 GUEST_AGENTS    := $(GUEST_ARCHES:%=$(GUEST_O)/%/agent)
 GUEST_INITRDS   := $(GUEST_ARCHES:%=$(GUEST_O)/%/initramfs.cpio.gz)
 
@@ -34,7 +36,7 @@ agent: $(GUEST_AGENTS)
 $(GUEST_O)/x86_64/agent $(GUEST_O)/arm64/agent: $(GUEST_O)/%/agent: \
 		$(GUEST_AGENT_SRC) $(GUEST_AGENT_HDR) ci/guest.mk
 	@mkdir -p $(dir $@)
-	$(GUEST_CC_$*) $(GUEST_CFLAGS) -Iharness -o $@ $(GUEST_AGENT_SRC) -lpci
+	$(GUEST_CC_$*) $(GUEST_CFLAGS) -Iharness -Ireference -o $@ $(GUEST_AGENT_SRC) -lpci
 
 initramfs: $(GUEST_INITRDS)
 

@@ -23,7 +23,7 @@ work=${WORK:-$OUT/.work}
 mkdir -p "$OUT" "$work/obj" "$work/seeds"
 
 targets=(fuzz_viot fuzz_vtopo fuzz_dtb fuzz_lang fuzz_vector fuzz_grant
-	 fuzz_roundtrip fuzz_cross fuzz_profiles fuzz_grant_model)
+	 fuzz_roundtrip fuzz_cross fuzz_profiles fuzz_grant_model fuzz_lspci)
 # The do-nothing baseline is for the benchmark only, not for a fuzzing service.
 [ "${DMT_BENCH:-0}" = 1 ] && targets+=(fuzz_empty)
 avail=()
@@ -42,14 +42,14 @@ done
 for t in "${avail[@]}"; do
 	$CC $CFLAGS -std=c11 -D_DEFAULT_SOURCE -I"$root/reference" -I"$root/harness" \
 		-c "$root/fuzz/$t.c" -o "$work/obj/$t.o"
-	$CXX $CXXFLAGS "$work/obj/$t.o" "${objs[@]}" $LIB_FUZZING_ENGINE -lfdt -o "$OUT/$t"
+	$CXX $CXXFLAGS "$work/obj/$t.o" "${objs[@]}" $LIB_FUZZING_ENGINE -lfdt -lpci -o "$OUT/$t"
 done
 
 # A plain (uninstrumented) dmatopo to turn the vectors into seed inputs.
 tool=$work/dmatopo-seedgen
 if [ ! -x "$tool" ] || [ "$root/fuzz/build.sh" -nt "$tool" ]; then
 	${SEED_CC:-cc} -O1 -std=c11 -D_DEFAULT_SOURCE -I"$root/reference" -I"$root/harness" \
-		"$root"/reference/*.c "$root"/harness/*.c -lfdt -o "$tool"
+		"$root"/reference/*.c "$root"/harness/*.c -lfdt -lpci -o "$tool"
 fi
 bash "$root/fuzz/seeds.sh" "$tool" "$root" "$work/seeds"
 
@@ -63,7 +63,7 @@ for t in "${avail[@]}"; do
 	[ -f "$dict" ] || dict=$root/fuzz/dict/common.dict
 	cp "$dict" "$OUT/$t.dict"
 	printf '[libfuzzer]\nmax_len = %s\ndict = %s.dict\ntimeout = 10\n' \
-		"$( [ "$kind" = dtb ] || [ "$kind" = vector ] || [ "$kind" = lang ] && echo 16384 || echo 4096)" "$t" \
+		"$(case $kind in dtb | vector | lang | lspci) echo 16384 ;; *) echo 4096 ;; esac)" "$t" \
 		>"$OUT/$t.options"
 done
 echo "build.sh: built ${avail[*]}"

@@ -1,10 +1,11 @@
 #!/bin/bash -eu
 # Seed corpora, generated from the golden vectors (never hand-copied): each vector
 # encoded every way it can be, the vector texts themselves for the text parsers,
-# and grant scripts for the grant targets. Usage: fuzz/seeds.sh DMATOPO ROOT OUTDIR
+# grant scripts for the grant targets, and the lspci dumps of the unit tests.
+# Usage: fuzz/seeds.sh DMATOPO ROOT OUTDIR
 tool=$1 root=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model}
+mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model,lspci}
 n=0
 while IFS= read -r vec; do
 	name=$(echo "${vec#"$root"/vectors/}" | tr '/' '_')
@@ -35,4 +36,6 @@ while IFS= read -r g; do
 	name=$(echo "${g#"$root"/vectors/}" | tr '/' '_')
 	sed -n 's/^grant //p' "$g" >"$out/grant/${name%.vec}.txt"
 done < <(grep -l '^grant ' -r "$root/vectors" --include='*.vec' | sort)
+# lspci: the guest dumps the replay agent took (harness/tests/lspci/)
+cp "$root"/harness/tests/lspci/*.txt "$out/lspci/"
 echo "seeds.sh: $n encoded inputs from $(find "$root/vectors" -name '*.vec' | wc -l) vectors"

@@ -2,6 +2,7 @@
  * model, and the backend domid a device tree gives a device. */
 #include "cli.h"
 #include "grant.h"
+#include "lspci.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,8 @@ static void grant_help(FILE *out)
 		"usage: dmatopo grant encode REF [OFFSET]\n"
 		"       dmatopo grant decode [--frames N] ADDR\n"
 		"       dmatopo grant run FILE\n"
-		"       dmatopo grant domid [--dom0] [--force-grant] [--pv] [--before-2026] FILE.dtb DEVICE...\n\n"
+		"       dmatopo grant domid [--dom0] [--force-grant] [--pv] [--before-2026] FILE.dtb DEVICE...\n"
+		"       dmatopo grant domid [options] --lspci DUMP FILE.dtb [SSSS:BB:DD.F...]\n\n"
 		"Xen grant DMA as Linux drivers/xen/grant-dma-ops.c does it: a DMA address is\n"
 		"1<<63 | ref<<12 | offset%%4096, grants are 4K whatever the guest page size.\n"
 		"'dmatopo grant SUBCOMMAND --help' describes each subcommand.\n"
@@ -62,14 +64,17 @@ static void run_help(FILE *out)
 static void domid_help(FILE *out)
 {
 	fprintf(out,
-		"usage: dmatopo grant domid [--dom0] [--force-grant] [--pv] [--before-2026] FILE.dtb DEVICE...\n\n"
+		"usage: dmatopo grant domid [--dom0] [--force-grant] [--pv] [--before-2026] FILE.dtb DEVICE...\n"
+		"       dmatopo grant domid [options] --lspci DUMP FILE.dtb [SSSS:BB:DD.F...]\n\n"
 		"The backend domain Linux picks for each device (xen_grant_init_backend_domid):\n"
 		"  DEVICE domid=N\n"
 		"  DEVICE none reason=Label\n"
 		"DEVICE is SSSS:BB:DD.F (through the host bridge's iommu-map, RID = bus<<8|devfn),\n"
 		"mmio:0xADDR or /path/to/node (first iommus specifier). The target must be\n"
 		"compatible \"xen,grant-dma\" with one cell. A device with no DT node gets dom0\n"
-		"only with --force-grant or --pv, and never with --dom0 (unless --before-2026).\n");
+		"only with --force-grant or --pv, and never with --dom0 (unless --before-2026).\n"
+		"--lspci DUMP takes the devices from lspci -xxx output: every one, or those named\n"
+		"(a dump that is not lspci output, or a named device not in it: exit 1).\n");
 }
 
 static int parse_num(const char *s, uint64_t max, uint64_t *v)
@@ -217,10 +222,42 @@ static void print_domid(FILE *out, const char *dev, const struct dmt_gnt_domid *
 		fprintf(out, "%s none reason=%s\n", dev, dmt_label_name(a->reason));
 }
 
+struct domid_ctx {
+	const uint8_t *buf;
+	size_t len;
+	const char *file;
+	const struct dmt_gnt_guest *gu;
+	FILE *out, *err;
+};
+
+/* One device: its domid, or 1 when the DTB is not usable (the caller stops). */
+static int domid_one(void *arg, const char *name, const struct dmt_device *d)
+{
+	struct domid_ctx *c = arg;
+	struct dmt_findings f;
+	struct dmt_gnt_domid a;
+	int rc = DMT_EXIT_OK;
+
+	dmt_findings_init(&f);
+	if (dmt_gnt_domid_dtb(c->buf, c->len, d, c->gu, &a, &f) != 0) {
+		fprintf(c->err, "dmatopo grant domid: %s: not a usable DTB\n", c->file);
+		rc = DMT_EXIT_FINDINGS;
+	} else {
+		print_domid(c->out, name, &a);
+	}
+	for (size_t k = 0; k < f.count; k++)
+		if (rc || f.items[k].label == DMT_L_GrantDomidTruncated ||
+		    f.items[k].label == DMT_L_GrantCellsUnchecked)
+			dmt_print_finding(c->err, &f.items[k]);
+	dmt_findings_free(&f);
+	return rc;
+}
+
 static int do_domid(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct dmt_gnt_guest gu;
-	const char *file = NULL;
+	struct domid_ctx ctx;
+	const char *file = NULL, *lspci = NULL;
 	uint8_t *buf = NULL;
 	size_t len, ndev = 0;
 	int rc = DMT_EXIT_OK;
@@ -239,6 +276,10 @@ static int do_domid(int argc, char **argv, FILE *out, FILE *err)
 
 		if (guest_opt(argv[i], &gu))
 			continue;
+		if (strcmp(argv[i], "--lspci") == 0 && i + 1 < argc) {
+			lspci = argv[++i];
+			continue;
+		}
 		if (argv[i][0] == '-' && argv[i][1] == '-') {
 			fprintf(err, "dmatopo grant domid: unknown option '%s'\n", argv[i]);
 			goto usage;
@@ -253,32 +294,20 @@ static int do_domid(int argc, char **argv, FILE *out, FILE *err)
 		}
 		devs[ndev++] = argv[i];
 	}
-	if (!file || !ndev)
+	if (!file || (!ndev && !lspci))
 		goto usage;
 	if (dmt_read_file(file, &buf, &len, err)) {
 		free(devs);
 		return DMT_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < ndev; i++) {
-		struct dmt_findings f;
-		struct dmt_gnt_domid a;
+	ctx = (struct domid_ctx){ buf, len, file, &gu, out, err };
+	if (lspci)
+		rc = dmt_lspci_each("dmatopo grant domid", lspci, devs, ndev, domid_one, &ctx, err);
+	for (size_t i = 0; !lspci && i < ndev && rc == DMT_EXIT_OK; i++) {
 		struct dmt_device d;
 
 		dmt_device_parse(devs[i], &d);
-		dmt_findings_init(&f);
-		if (dmt_gnt_domid_dtb(buf, len, &d, &gu, &a, &f) != 0) {
-			fprintf(err, "dmatopo grant domid: %s: not a usable DTB\n", file);
-			rc = DMT_EXIT_FINDINGS;
-		} else {
-			print_domid(out, devs[i], &a);
-		}
-		for (size_t k = 0; k < f.count; k++)
-			if (rc || f.items[k].label == DMT_L_GrantDomidTruncated ||
-			    f.items[k].label == DMT_L_GrantCellsUnchecked)
-				dmt_print_finding(err, &f.items[k]);
-		dmt_findings_free(&f);
-		if (rc)
-			break;
+		rc = domid_one(&ctx, devs[i], &d);
 	}
 	free(buf);
 	free(devs);

@@ -1,5 +1,6 @@
 /* dmatopo resolve: which IOMMU and endpoint IDs each device gets. */
 #include "cli.h"
+#include "lspci.h"
 
 #include <string.h>
 
@@ -7,7 +8,8 @@ static void resolve_help(FILE *out)
 {
 	fprintf(out,
 		"usage: dmatopo resolve [--profile linux|spec] [--json] [--format viot|vtopo|dtb]\n"
-		"                       [--vtopo-version 2|3] [--iommu SSSS:BB:DD.F] FILE DEVICE...\n\n"
+		"                       [--vtopo-version 2|3] [--iommu SSSS:BB:DD.F] FILE DEVICE...\n"
+		"       dmatopo resolve [options] --lspci DUMP FILE [SSSS:BB:DD.F...]\n\n"
 		"DEVICE is one of:\n"
 		"  SSSS:BB:DD.F[+BB:DD.F...]  a PCI device; each '+' adds a DMA alias, in the order\n"
 		"                             pci_for_each_dma_alias visits them\n"
@@ -16,6 +18,10 @@ static void resolve_help(FILE *out)
 		"One line per device:\n"
 		"  DEVICE endpoint=0xHEX [endpoint=0xHEX...] iommu=NAME via=WHAT[,WHAT...] [msi=0xHEX msi-via=WHAT]\n"
 		"  DEVICE none reason=Label\n"
+		"--lspci DUMP reads lspci -xxx or -xxxx output (libpci's dump method) and resolves\n"
+		"every device in it, or those named, with the DMA aliases its bridges give\n"
+		"(pci_for_each_dma_alias; devfn quirks left out); a dump that is not lspci output\n"
+		"or is cut short gives a finding and exit 1, as does a named device not in it.\n"
 		"--json prints one JSON object per device instead. The linux profile is what\n"
 		"Linux 6.1 computes; spec is the strict reading of the specification.\n"
 		"Exit status 0 when every device was resolved (with or without an IOMMU), 1 when\n"
@@ -68,8 +74,34 @@ static void print_json(FILE *out, const char *dev, enum dmt_profile p,
 	fprintf(out, "}\n");
 }
 
+struct resolve_ctx {
+	struct dmt_loaded *l;
+	const struct dmt_input_opts *io;
+	bool json;
+	FILE *out, *err;
+};
+
+/* One device, named as the user wrote it (or as the lspci dump gives it). */
+static int resolve_one(void *arg, const char *name, const struct dmt_device *d)
+{
+	struct resolve_ctx *c = arg;
+	struct dmt_answer a;
+
+	if (dmt_resolve(&c->l->topo, c->io->profile, d, &a, &c->l->findings)) {
+		fprintf(c->err, "dmatopo resolve: internal error on '%s'\n", name);
+		return DMT_EXIT_USAGE;
+	}
+	if (c->json)
+		print_json(c->out, name, c->io->profile, &a);
+	else
+		print_text(c->out, name, &a);
+	return DMT_EXIT_OK;
+}
+
 int cmd_resolve(int argc, char **argv, FILE *out, FILE *err)
 {
+	struct resolve_ctx ctx;
+	const char *lspci = NULL;
 	struct dmt_input_opts io = { 0 };
 	struct dmt_loaded l;
 	const char *path = NULL;
@@ -87,6 +119,14 @@ int cmd_resolve(int argc, char **argv, FILE *out, FILE *err)
 			json = true;
 			continue;
 		}
+		if (strcmp(argv[i], "--lspci") == 0) {
+			if (++i == argc) {
+				fprintf(err, "dmatopo resolve: --lspci takes a DUMP\n");
+				return DMT_EXIT_USAGE;
+			}
+			lspci = argv[i];
+			continue;
+		}
 		r = dmt_input_opt(&io, argc, argv, &i, err);
 		if (r < 0)
 			return DMT_EXIT_USAGE;
@@ -101,12 +141,12 @@ int cmd_resolve(int argc, char **argv, FILE *out, FILE *err)
 		else
 			first_dev = i;
 	}
-	if (!path || !first_dev) {
+	if (!path || (!first_dev && !lspci)) {
 		resolve_help(err);
 		return DMT_EXIT_USAGE;
 	}
 	/* Check every designator before doing any work, so a typo costs nothing. */
-	for (int i = first_dev; i < argc; i++) {
+	for (int i = first_dev; first_dev && i < argc; i++) {
 		struct dmt_device d;
 
 		if (dmt_device_parse(argv[i], &d)) {
@@ -123,20 +163,17 @@ int cmd_resolve(int argc, char **argv, FILE *out, FILE *err)
 		dmt_unload(&l);
 		return DMT_EXIT_FINDINGS;
 	}
-	for (int i = first_dev; i < argc; i++) {
+	ctx = (struct resolve_ctx){ &l, &io, json, out, err };
+	if (lspci)
+		rc = dmt_lspci_each("dmatopo resolve", lspci, argv + first_dev,
+				    (size_t)(first_dev ? argc - first_dev : 0), resolve_one, &ctx, err);
+	for (int i = first_dev; !lspci && i < argc; i++) {
 		struct dmt_device d;
-		struct dmt_answer a;
+		int r;
 
 		dmt_device_parse(argv[i], &d);
-		if (dmt_resolve(&l.topo, io.profile, &d, &a, &l.findings)) {
-			fprintf(err, "dmatopo resolve: internal error on '%s'\n", argv[i]);
-			rc = DMT_EXIT_USAGE;
-			continue;
-		}
-		if (json)
-			print_json(out, argv[i], io.profile, &a);
-		else
-			print_text(out, argv[i], &a);
+		r = resolve_one(&ctx, argv[i], &d);
+		rc = r > rc ? r : rc;
 	}
 	if (dmt_findings_errors(&l.findings))
 		fprintf(err, "dmatopo resolve: %s has %zu error-level finding(s); see dmatopo lint\n",

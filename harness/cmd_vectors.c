@@ -21,6 +21,9 @@ static const struct {
 	{ DMT_L_InputFormatUnknown, "vectors always name their encoding; test_core covers detection" },
 	{ DMT_L_VTOPOVersionUnknown, "vectors accept vtopo-version 2 or 3 only; test_vtopo covers it" },
 	{ DMT_L_GrantInvariant, "fires only on a corrupted model; test_grant corrupts one for each invariant" },
+	{ DMT_L_LspciNotADump, "lspci dumps are not a vector encoding; test_lspci covers it" },
+	{ DMT_L_LspciTruncated, "lspci dumps are not a vector encoding; test_lspci covers it" },
+	{ DMT_L_LspciDuplicateDevice, "lspci dumps are not a vector encoding; test_lspci covers it" },
 };
 
 static void vectors_help(FILE *out)

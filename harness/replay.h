@@ -6,6 +6,7 @@
  *   replay_dt.c       rewriting QEMU's arm virt DT with the vector's maps (libfdt)
  *   replay_console.c  parsing the console (epid, DMT lines, blobs) and QEMU's trace
  *   replay_compare.c  DMA aliases from the agent's bridge facts, reference vs kernel
+ *   replay_lspci.c    the guest's own lspci dump resolved like the replay (lspci.txt)
  *   replay_verdict.c  the gate's verdict: known divergences, XPASS, the run's exit status
  *   replay_report.c   KTAP, JUnit and JSON-lines output per vector
  *   replay_summary.c  the whole run: summary JSON lines, REPORT.md's matrix, the tally
@@ -198,6 +199,15 @@ size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *d
 /* Compare every enumerated device; the observation must already be complete. */
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
 		    struct replay_checks *cs);
+
+/* ---- replay_lspci.c ------------------------------------------------------ */
+
+/* After replay_compare: take the agent's "lspci" blob from DIR/console.log, save it
+ * as DIR/lspci.txt, resolve every device of it on t (linux profile) with the aliases
+ * the dump's bridges give, and add one check "lspci": PASS when each device gets the
+ * reference answer of its device check in cs, FAIL with both sides of the first
+ * difference, ERROR when there is no usable dump. */
+void replay_lspci_check(const char *dir, const struct dmt_topo *t, struct replay_checks *cs);
 
 /* ---- replay_verdict.c ---------------------------------------------------- */
 

@@ -2,21 +2,11 @@
  * with the DMA aliases the kernel's pci_for_each_dma_alias would visit, on the
  * firmware description the guest saw, under the linux profile; the kernel's endpoint
  * IDs (kprobe lines, in the order it added them) must be the same list. */
+#include "pci_alias.h"
 #include "replay.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* PCI Express Device/Port Types (PCIe base spec, Express Capabilities register). */
-enum {
-	PCIE_ROOT_PORT = 4,
-	PCIE_UPSTREAM = 5,
-	PCIE_DOWNSTREAM = 6,
-	PCIE_TO_PCI_BRIDGE = 7,
-	PCI_TO_PCIE_BRIDGE = 8,
-};
-
-#define MAX_BUS_DEPTH 256
 
 struct replay_check *replay_checks_add(struct replay_checks *cs)
 {
@@ -40,43 +30,29 @@ void replay_checks_free(struct replay_checks *cs)
 	cs->n = cs->cap = 0;
 }
 
-/* The bridge whose secondary bus is `bus`, or NULL on a root bus. */
-static const struct replay_dev *upstream_bridge(const struct replay_obs *o, uint16_t seg,
-						unsigned bus)
+/* The agent's facts as the shared alias walk takes them (the same rule as for an
+ * lspci dump, pci_alias.c). */
+static void fn_of(const struct replay_dev *d, struct dmt_pci_fn *fn)
 {
-	for (size_t i = 0; i < o->ndevs; i++) {
-		const struct replay_dev *b = &o->devs[i];
-
-		if (b->is_bridge && b->segment == seg && b->secondary == bus && b->secondary != 0 &&
-		    b->secondary != (b->rid >> 8))
-			return b;
-	}
-	return NULL;
+	fn->segment = d->segment;
+	fn->rid = d->rid;
+	fn->pcie_type = d->pcie_type;
+	fn->is_bridge = d->is_bridge;
+	fn->primary = d->primary;
+	fn->secondary = d->secondary;
+	fn->subordinate = d->subordinate;
 }
 
 size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *dev,
 			  uint16_t *aliases, size_t max)
 {
-	unsigned bus = dev->rid >> 8;
-	size_t n = 0;
+	struct dmt_pci_fn fns[REPLAY_MAX_DEVS];
+	struct dmt_pci_fn self;
 
-	for (int depth = 0; depth < MAX_BUS_DEPTH; depth++) {
-		const struct replay_dev *b = upstream_bridge(o, dev->segment, bus);
-
-		if (!b)
-			break;
-		if (b->pcie_type == PCIE_TO_PCI_BRIDGE) {
-			/* PCIe-to-PCI bridges take ownership with (secondary bus, devfn 0). */
-			if (n < max)
-				aliases[n++] = (uint16_t)(b->secondary << 8);
-		} else if (b->pcie_type == PCI_TO_PCIE_BRIDGE || b->pcie_type < 0) {
-			if (n < max)
-				aliases[n++] = b->rid;
-		}
-		/* Root and switch ports forward the requester ID unchanged. */
-		bus = b->rid >> 8;
-	}
-	return n;
+	for (size_t i = 0; i < o->ndevs; i++)
+		fn_of(&o->devs[i], &fns[i]);
+	fn_of(dev, &self);
+	return dmt_pci_dma_aliases(fns, o->ndevs, &self, aliases, max);
 }
 
 static void format_ids(char *out, size_t len, const uint32_t *ids, size_t n)

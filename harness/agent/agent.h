@@ -20,8 +20,15 @@ unsigned emit_error_count(void);
 /* Bind every PCI device that has no driver to pci-stub. */
 void bind_driverless_to_stub(void);
 
-/* "DMT dev" and "DMT bridge" lines from libpci, sorted by address. */
+/* "DMT dev" and "DMT bridge" lines from libpci, sorted by address, then the
+ * guest's lspci dump as the blob "lspci". */
 void print_pci_devices(void);
+
+struct pci_dev;
+/* The device's lines of `lspci -D -n -xxx`, kept until lspci_send() frames them as
+ * the blob "lspci". */
+void lspci_add(struct pci_dev *d);
+void lspci_send(void);
 
 /* "DMT group DEVICE N" from /sys/kernel/iommu_groups. */
 void print_iommu_groups(void);

@@ -1,6 +1,6 @@
 #include "agent.h"
+#include "libpci_fn.h"
 
-#include <pci/pci.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,35 +57,23 @@ static int by_address(const void *a, const void *b)
 	return x->func < y->func ? -1 : x->func > y->func;
 }
 
-/* PCIe Device/Port Type, or -1 for a conventional PCI function: the kernel's DMA alias
- * walk (pci_for_each_dma_alias) depends on it. */
-static int pcie_port_type(struct pci_dev *d)
-{
-	struct pci_cap *cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
-
-	if (!cap)
-		return -1;
-	return (pci_read_word(d, cap->addr + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_TYPE) >> 4;
-}
-
 static void print_device(struct pci_dev *d)
 {
-	int hdr = pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f;
-	int type = pcie_port_type(d);
+	struct dmt_pci_fn fn;
 	char pcie[8];
 
-	if (type < 0)
+	dmt_libpci_fn(d, &fn);
+	if (fn.pcie_type < 0)
 		snprintf(pcie, sizeof(pcie), "-");
 	else
-		snprintf(pcie, sizeof(pcie), "%x", type);
+		snprintf(pcie, sizeof(pcie), "%x", (unsigned)fn.pcie_type & 0xf);
 	emit("dev %04x:%02x:%02x.%d vendor=%04x device=%04x class=%04x hdr=%d pcie=%s",
 	     d->domain, d->bus, d->dev, d->func, d->vendor_id, d->device_id,
-	     d->device_class, hdr, pcie);
-	if (hdr == PCI_HEADER_TYPE_BRIDGE || hdr == PCI_HEADER_TYPE_CARDBUS)
+	     d->device_class, dmt_libpci_header_type(d), pcie);
+	if (fn.is_bridge)
 		emit("bridge %04x:%02x:%02x.%d primary=%02x secondary=%02x subordinate=%02x",
-		     d->domain, d->bus, d->dev, d->func,
-		     pci_read_byte(d, PCI_PRIMARY_BUS), pci_read_byte(d, PCI_SECONDARY_BUS),
-		     pci_read_byte(d, PCI_SUBORDINATE_BUS));
+		     d->domain, d->bus, d->dev, d->func, fn.primary, fn.secondary, fn.subordinate);
+	lspci_add(d);
 }
 
 void print_pci_devices(void)
@@ -117,6 +105,7 @@ void print_pci_devices(void)
 	qsort(list, n, sizeof(*list), by_address);
 	for (size_t i = 0; i < n; i++)
 		print_device(list[i]);
+	lspci_send();
 	free(list);
 	pci_cleanup(pacc);
 }
