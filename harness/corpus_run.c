@@ -78,11 +78,17 @@ static size_t resolve_bridge(FILE *out, const struct dmt_topo *t, enum dmt_profi
 			     struct dmt_findings *f)
 {
 	const struct dmt_idmap *maps[2] = { &b->iommu_map, &b->msi_map };
-	int64_t seg = p == DMT_PROFILE_SPEC && b->has_domain ? (int64_t)b->domain : linux_dom;
+	int64_t seg = p == DMT_PROFILE_SPEC && b->has_domain && linux_dom >= 0 ? (int64_t)b->domain
+									      : linux_dom;
 	size_t total = b->iommu_map.n + b->msi_map.n, n = 0, skipped = 0;
-	uint16_t *rids = calloc(total ? 2 * total : 1, sizeof(*rids));
+	uint16_t *rids;
 	uint64_t lo = (uint64_t)b->bus_start << 8, hi = (uint64_t)b->bus_end << 8 | 0xff;
 
+	/* A disabled bridge never probes, and an fsl-mc or host1x map has no PCI
+	 * devices behind it: no device to ask about (their maps are still linted). */
+	if (b->disabled || b->bus != DMT_DT_BUS_PCI)
+		return 0;
+	rids = calloc(total ? 2 * total : 1, sizeof(*rids));
 	if (!rids || seg < 0 || seg > 0xffff) {
 		free(rids);
 		return total;

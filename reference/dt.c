@@ -8,7 +8,18 @@
  *   device_type = "pci"; PCI-PCI bridges described under it are not host bridges,
  *   and no node under a host bridge has an MMIO reg (its reg is a PCI address).
  * - reg is read with the parent's #address-cells/#size-cells (DTSpec defaults
- *   2 and 1); `ranges` of the ancestors are not applied.
+ *   2 and 1) and translated to a CPU address through every ancestor's `ranges`, as
+ *   of_translate_address does; an ancestor without `ranges` leaves it untranslatable
+ *   (Linux gives such a device no MMIO resource), so `mmio:` never names it.
+ * - A node whose status is not "okay", or that sits under such a node, is disabled:
+ *   Linux never probes it. A disabled host bridge gets no domain and its maps are
+ *   never read, so they are not linted either.
+ * - A node under a host bridge with a `reg` is a PCI function: its RID is reg's
+ *   phys.hi bits 23:8, and it resolves through the bridge's iommu-map like the PCI
+ *   device it describes.
+ * - Maps on other buses (fsl-mc, tegra host1x, any node with iommu-map/msi-map that
+ *   is not a PCI host bridge) are decoded and linted like a bridge's: Linux reads
+ *   them with of_map_id too. They get no PCI domain.
  * - Phandles resolve through "phandle" (or legacy "linux,phandle"); with duplicates
  *   the first node in blob order wins, as Linux's lookup does.
  * - An IOMMU-like node sitting under a host bridge is a PCI function: its BDF is
@@ -33,7 +44,7 @@ enum dt_prop {
 	P_DEVICE_TYPE, P_COMPATIBLE, P_IOMMU_CELLS, P_MSI_CONTROLLER, P_PCI_DOMAIN,
 	P_BUS_RANGE, P_IOMMU_MAP, P_IOMMU_MAP_MASK, P_MSI_MAP, P_MSI_MAP_MASK,
 	P_MSI_PARENT, P_IOMMUS, P_REG, P_ADDRESS_CELLS, P_SIZE_CELLS, P_STATUS,
-	P_COUNT
+	P_RANGES, P_COUNT
 };
 
 static const char *const prop_names[P_COUNT] = {
@@ -44,7 +55,7 @@ static const char *const prop_names[P_COUNT] = {
 	[P_MSI_MAP] = "msi-map", [P_MSI_MAP_MASK] = "msi-map-mask",
 	[P_MSI_PARENT] = "msi-parent", [P_IOMMUS] = "iommus", [P_REG] = "reg",
 	[P_ADDRESS_CELLS] = "#address-cells", [P_SIZE_CELLS] = "#size-cells",
-	[P_STATUS] = "status",
+	[P_STATUS] = "status", [P_RANGES] = "ranges",
 };
 
 struct prop_ref {
@@ -104,6 +115,11 @@ static bool has_string(const struct dt_ctx *c, const struct prop_ref *r, const c
 		pos += n + 1;
 	}
 	return false;
+}
+
+static bool status_okay(const struct dt_ctx *c, const struct prop_ref *r)
+{
+	return !r->present || has_string(c, r, "okay") || has_string(c, r, "ok");
 }
 
 static void model_limit(struct dt_ctx *c, uint64_t off, const char *what)
@@ -313,6 +329,9 @@ struct walk_state {
 	struct path_stack ps;
 	uint32_t addr_cells[DT_MAX_DEPTH + 1];	/* what the node at each depth says of its children */
 	uint32_t size_cells[DT_MAX_DEPTH + 1];
+	struct prop_ref ranges[DT_MAX_DEPTH + 1];	/* each ancestor's `ranges` */
+	int off_depth;				/* depth of the shallowest disabled ancestor, -1 */
+	bool disabled;				/* the node being visited is, or is under, one */
 	int pci_depth;				/* depth of the enclosing host bridge, -1 outside */
 	int32_t bridge;				/* its index in t->bridges */
 	size_t iommu_cursor;			/* IOMMU-like nodes met so far */
@@ -331,6 +350,7 @@ static void walk(struct dt_ctx *c, struct walk_state *w, visit_fn visit)
 
 	w->pci_depth = -1;
 	w->bridge = -1;
+	w->off_depth = -1;
 	for (int n = fdt_next_node(c->fdt, -1, &depth); n >= 0;
 	     n = fdt_next_node(c->fdt, n, &depth)) {
 		uint32_t v;
@@ -349,10 +369,16 @@ static void walk(struct dt_ctx *c, struct walk_state *w, visit_fn visit)
 			w->pci_depth = -1;
 			w->bridge = -1;
 		}
+		if (w->off_depth >= 0 && depth <= w->off_depth)
+			w->off_depth = -1;
 		path_enter(&w->ps, c, n, depth);
 		read_props(c, n, &np);
 		w->addr_cells[depth] = cell_at(c, &np.p[P_ADDRESS_CELLS], 0, &v) ? v : 2;
 		w->size_cells[depth] = cell_at(c, &np.p[P_SIZE_CELLS], 0, &v) ? v : 1;
+		w->ranges[depth] = np.p[P_RANGES];
+		if (w->off_depth < 0 && !status_okay(c, &np.p[P_STATUS]))
+			w->off_depth = depth;
+		w->disabled = w->off_depth >= 0;
 		visit(c, w, n, depth, &np);
 	}
 }
@@ -492,6 +518,27 @@ static void report_path(struct dt_ctx *c, const struct walk_state *w, int node, 
 			   "path kept as %s", w->ps.buf);
 }
 
+static enum dmt_dt_bus bus_of(const struct dt_ctx *c, const struct node_props *np)
+{
+	const struct prop_ref *compat = &np->p[P_COMPATIBLE];
+
+	if (has_string(c, &np->p[P_DEVICE_TYPE], "pci"))
+		return DMT_DT_BUS_PCI;
+	if (has_string(c, compat, "fsl,qoriq-mc"))
+		return DMT_DT_BUS_FSL_MC;
+	/* every tegra host1x compatible reads "nvidia,tegraNNN-host1x" */
+	for (uint64_t pos = 0; compat->present && pos < compat->len;) {
+		const char *str = (const char *)c->fdt + compat->val + pos;
+		size_t n = strnlen(str, compat->len - pos);
+
+		if (n > 13 && n < compat->len - pos && strncmp(str, "nvidia,", 7) == 0 &&
+		    strcmp(str + n - 6, "-host1x") == 0)
+			return DMT_DT_BUS_HOST1X;
+		pos += n + 1;
+	}
+	return DMT_DT_BUS_OTHER;
+}
+
 static void decode_bridge(struct dt_ctx *c, struct walk_state *w, int node, int depth,
 			  const struct node_props *np)
 {
@@ -502,13 +549,17 @@ static void decode_bridge(struct dt_ctx *c, struct walk_state *w, int node, int 
 		model_limit(c, fdt_off_dt_struct(c->fdt) + (uint64_t)node, "host bridge");
 		return;
 	}
-	w->pci_depth = depth;
-	w->bridge = (int32_t)(c->t->nbridges - 1);
+	b->bus = bus_of(c, np);
+	b->disabled = w->disabled;
+	if (b->bus == DMT_DT_BUS_PCI) {
+		w->pci_depth = depth;
+		w->bridge = (int32_t)(c->t->nbridges - 1);
+	}
 	report_path(c, w, node, depth);
 	snprintf(b->path, sizeof(b->path), "%s", w->ps.buf);
 	b->node_offset = node;
 	b->msi_parent_target = -1;
-	if (cell_at(c, &np->p[P_PCI_DOMAIN], 0, &v)) {
+	if (b->bus == DMT_DT_BUS_PCI && cell_at(c, &np->p[P_PCI_DOMAIN], 0, &v)) {
 		b->has_domain = true;
 		b->domain = v;
 		if (v > 0xffff)
@@ -523,19 +574,66 @@ static void decode_bridge(struct dt_ctx *c, struct walk_state *w, int node, int 
 
 /* ---- platform nodes ------------------------------------------------------ */
 
+/* n cells (1..4) at cell index i as one number, keeping the low 64 bits: no CPU bus
+ * here is wider, and a PCI address's phys.hi falls off the top. */
+static bool cells_u64(const struct dt_ctx *c, const struct prop_ref *r, uint32_t i, uint32_t n,
+		      uint64_t *v)
+{
+	uint32_t lo, hi = 0;
+
+	if (n == 0 || n > 4 || !cell_at(c, r, i + n - 1, &lo) ||
+	    (n >= 2 && !cell_at(c, r, i + n - 2, &hi)))
+		return false;
+	*v = (uint64_t)hi << 32 | lo;
+	return true;
+}
+
+/* One level of of_translate_address: the bus node at depth k maps its children's
+ * addresses to its parent's through `ranges` (child, parent, size triples). Empty
+ * ranges is 1:1; no ranges, or no entry covering the address, is untranslatable. */
+static bool translate_one(const struct dt_ctx *c, const struct walk_state *w, int k,
+			  uint64_t *addr)
+{
+	const struct prop_ref *r = &w->ranges[k];
+	uint32_t ca = w->addr_cells[k], pa = w->addr_cells[k - 1], sc = w->size_cells[k];
+	uint32_t per = ca + pa + sc;
+
+	if (!r->present)
+		return false;
+	if (r->len == 0)
+		return true;
+	if (per == 0 || ca > 4 || pa > 4 || sc > 2)
+		return false;
+	for (uint32_t i = 0; (uint64_t)(i + per) * 4 <= r->len; i += per) {
+		uint64_t child, parent, size = 0;
+
+		if (!cells_u64(c, r, i, ca, &child) || !cells_u64(c, r, i + ca, pa, &parent) ||
+		    (sc && !cells_u64(c, r, i + ca + pa, sc, &size)))
+			return false;
+		if (*addr >= child && *addr - child < size) {
+			*addr = *addr - child + parent;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void decode_reg(struct dt_ctx *c, const struct walk_state *w, int depth,
 		       const struct prop_ref *r, struct dmt_dt_node *nd)
 {
 	uint32_t ac = depth > 0 ? w->addr_cells[depth - 1] : 2;
-	uint32_t lo, hi = 0;
+	uint64_t addr;
 
-	if (!r->present || ac == 0 || ac > 4 || (uint64_t)ac * 4 > r->len)
-		return;
-	/* Wider addresses keep their low 64 bits: no CPU bus here is wider. */
-	if (!cell_at(c, r, ac - 1, &lo) || (ac >= 2 && !cell_at(c, r, ac - 2, &hi)))
+	if (!r->present || (uint64_t)ac * 4 > r->len || !cells_u64(c, r, 0, ac, &addr))
 		return;
 	nd->has_reg = true;
-	nd->reg_base = (uint64_t)hi << 32 | lo;
+	for (int k = depth - 1; k >= 1; k--) {
+		if (!translate_one(c, w, k, &addr)) {
+			nd->reg_raw_only = true;
+			break;
+		}
+	}
+	nd->reg_base = addr;
 }
 
 /* Parse `iommus` the way of_parse_phandle_with_args does: each specifier is a
@@ -598,6 +696,7 @@ static void decode_node(struct dt_ctx *c, struct walk_state *w, int node, int de
 			const struct node_props *np)
 {
 	struct dmt_dt_node *nd = DMT_PUSH(c->t, nodes);
+	uint32_t hi;
 
 	if (!nd) {
 		model_limit(c, fdt_off_dt_struct(c->fdt) + (uint64_t)node, "node");
@@ -606,15 +705,17 @@ static void decode_node(struct dt_ctx *c, struct walk_state *w, int node, int de
 	report_path(c, w, node, depth);
 	snprintf(nd->path, sizeof(nd->path), "%s", w->ps.buf);
 	nd->node_offset = node;
-	if (w->pci_depth < 0)
+	nd->disabled = w->disabled;
+	if (w->pci_depth < 0) {
 		decode_reg(c, w, depth, &np->p[P_REG], nd);
+	} else if (w->bridge >= 0 && cell_at(c, &np->p[P_REG], 0, &hi)) {
+		/* PCI bus binding: phys.hi = npt000ss bbbbbbbb dddddfff rrrrrrrr */
+		nd->pci_fn = true;
+		nd->pci_bridge = (uint32_t)w->bridge;
+		nd->pci_rid = (uint16_t)(hi >> 8);
+	}
 	decode_iommus(c, &np->p[P_IOMMUS], nd);
 	decode_msi_parent(c, &np->p[P_MSI_PARENT], &nd->msi_parent, NULL);
-}
-
-static bool status_okay(const struct dt_ctx *c, const struct prop_ref *r)
-{
-	return !r->present || has_string(c, r, "okay") || has_string(c, r, "ok");
 }
 
 /* An IOMMU node met again on the main walk: where it sits on PCI, whether usable. */
@@ -628,11 +729,9 @@ static void place_iommu(struct dt_ctx *c, struct walk_state *w, int node,
 	if (idx >= w->collected || c->t->iommus[idx].src_offset != (uint64_t)node)
 		return;
 	m = &c->t->iommus[idx];
-	if (!status_okay(c, &np->p[P_STATUS])) {
-		m->disabled = true;
-		dmt_report(c->f, DMT_L_DTIommuDisabled, np->p[P_STATUS].tag,
-			   "%s is not status = \"okay\"", m->name);
-	}
+	/* of_iommu_xlate checks the IOMMU node's own status; whether anyone uses it
+	 * decides whether that is worth a finding (lint_disabled_iommus). */
+	m->disabled = !status_okay(c, &np->p[P_STATUS]);
 	if (w->pci_depth < 0 || !cell_at(c, &np->p[P_REG], 0, &hi))
 		return;
 	m->bdf = (uint16_t)(hi >> 8);
@@ -643,15 +742,19 @@ static void place_iommu(struct dt_ctx *c, struct walk_state *w, int node,
 static void visit_main(struct dt_ctx *c, struct walk_state *w, int node, int depth,
 		       const struct node_props *np)
 {
+	bool pci_host = w->pci_depth < 0 && has_string(c, &np->p[P_DEVICE_TYPE], "pci");
+	bool map_bus = w->pci_depth < 0 && (np->p[P_IOMMU_MAP].present || np->p[P_MSI_MAP].present);
+
 	if (iommu_like(np))
 		place_iommu(c, w, node, np);
-	if (w->pci_depth < 0 && has_string(c, &np->p[P_DEVICE_TYPE], "pci")) {
-		decode_bridge(c, w, node, depth, np);
-		return;
-	}
-	if (np->p[P_IOMMUS].present || np->p[P_MSI_PARENT].present ||
-	    (np->p[P_REG].present && w->pci_depth < 0))
+	/* A host bridge is a device too: its own `iommus` (tegra, zynqmp) and reg
+	 * resolve like any node's, so it is recorded before it opens the PCI scope. */
+	if ((pci_host && np->p[P_IOMMUS].present) ||
+	    (!pci_host && (np->p[P_IOMMUS].present || np->p[P_MSI_PARENT].present ||
+			   np->p[P_REG].present)))
 		decode_node(c, w, node, depth, np);
+	if (pci_host || map_bus)
+		decode_bridge(c, w, node, depth, np);
 }
 
 /* ---- lint ---------------------------------------------------------------- */
@@ -720,10 +823,6 @@ static void lint_entry(struct dt_ctx *c, const struct dmt_dt_bridge *b,
 		if (is_iommu_map && tg->iommu_cells < 0)
 			dmt_report(c->f, DMT_L_DTIommuCellsMissing, e->src_offset + 4,
 				   "iommu-map[%zu] target %s has no #iommu-cells", i, tg->name);
-		else if (is_iommu_map && tg->iommu_cells != 1)
-			dmt_report(c->f, DMT_L_DTMapCellsMismatch, e->src_offset + 4,
-				   "iommu-map[%zu] target %s has #iommu-cells = %d; entries are read as 4 cells",
-				   i, tg->name, tg->iommu_cells);
 		if (!is_iommu_map && !tg->msi_controller)
 			dmt_report(c->f, DMT_L_DTMsiTargetNotController, e->src_offset + 4,
 				   "msi-map[%zu] target %s has no msi-controller", i, tg->name);
@@ -782,6 +881,31 @@ static void lint_overlap(struct dt_ctx *c, const struct dmt_dt_bridge *b, const 
 	free(v);
 }
 
+/* An iommu-map whose targets have #iommu-cells other than 1: Linux reads 4-cell
+ * entries regardless and hands of_xlate one cell (arm-smmu takes the SMR mask from
+ * stream-match-mask instead), so the answer is right; one note per map, not one per
+ * entry, since shipped trees do this on purpose. */
+static void lint_map_cells(struct dt_ctx *c, const struct dmt_dt_bridge *b)
+{
+	const struct dmt_idmap *m = &b->iommu_map;
+	size_t n = 0, first = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct dmt_map_entry *e = &m->e[i];
+
+		if (e->target < 0 || c->t->iommus[e->target].iommu_cells < 0 ||
+		    c->t->iommus[e->target].iommu_cells == 1)
+			continue;
+		if (n++ == 0)
+			first = i;
+	}
+	if (n)
+		dmt_report(c->f, DMT_L_DTMapCellsMismatch, m->e[first].src_offset + 4,
+			   "iommu-map on %s: %zu of %zu entries name a target whose #iommu-cells is not 1 (first: %s, %d); Linux reads 4-cell entries and passes one cell",
+			   b->path, n, m->n, c->t->iommus[m->e[first].target].name,
+			   c->t->iommus[m->e[first].target].iommu_cells);
+}
+
 static void lint_map(struct dt_ctx *c, const struct dmt_dt_bridge *b, const struct dmt_idmap *m)
 {
 	if (!m->present)
@@ -793,6 +917,61 @@ static void lint_map(struct dt_ctx *c, const struct dmt_dt_bridge *b, const stru
 	for (size_t i = 0; i < m->n; i++)
 		lint_entry(c, b, m, i);
 	lint_overlap(c, b, m);
+	if (m == &b->iommu_map)
+		lint_map_cells(c, b);
+}
+
+/* The first enabled user of IOMMU idx through `iommus` or an enabled bus's
+ * iommu-map, and how many there are; msi-map and msi-parent targets are MSI
+ * controllers (a GIC ITS), not IOMMUs, and do not count. */
+static const char *iommu_users(const struct dt_ctx *c, int32_t idx, size_t *count)
+{
+	const char *first = NULL;
+
+	*count = 0;
+	for (size_t n = 0; n < c->t->nnodes; n++) {
+		const struct dmt_dt_node *nd = &c->t->nodes[n];
+
+		for (size_t k = 0; k < nd->niommus && !nd->disabled; k++) {
+			if (nd->iommus[k].target != idx)
+				continue;
+			first = first ? first : nd->path;
+			(*count)++;
+			break;
+		}
+	}
+	for (size_t i = 0; i < c->t->nbridges; i++) {
+		const struct dmt_dt_bridge *b = &c->t->bridges[i];
+
+		for (size_t k = 0; k < b->iommu_map.n && !b->disabled; k++) {
+			if (b->iommu_map.e[k].target != idx)
+				continue;
+			first = first ? first : b->path;
+			(*count)++;
+			break;
+		}
+	}
+	return first;
+}
+
+/* A disabled IOMMU matters only to the devices that name it: say which. Unused
+ * disabled IOMMUs (most of them, in shipped trees) are not worth a line. */
+static void lint_disabled_iommus(struct dt_ctx *c)
+{
+	for (size_t i = 0; i < c->t->niommus; i++) {
+		const struct dmt_iommu *m = &c->t->iommus[i];
+		size_t users;
+		const char *first;
+
+		if (!m->disabled)
+			continue;
+		first = iommu_users(c, (int32_t)i, &users);
+		if (!first)
+			continue;
+		dmt_report(c->f, DMT_L_DTIommuDisabled, fdt_off_dt_struct(c->fdt) + m->src_offset,
+			   "%s is not status = \"okay\": %s%s gets no IOMMU", m->name, first,
+			   users > 1 ? " and others" : "");
+	}
 }
 
 static void lint_iommus(struct dt_ctx *c)
@@ -820,16 +999,21 @@ static void lint_iommus(struct dt_ctx *c)
 
 static void lint_domains(struct dt_ctx *c)
 {
-	size_t with = 0;
+	size_t with = 0, pci = 0, probing = 0;
 
 	for (size_t i = 0; i < c->t->nbridges; i++) {
 		const struct dmt_dt_bridge *b = &c->t->bridges[i];
 
+		if (b->bus != DMT_DT_BUS_PCI)
+			continue;
+		pci++;
+		probing += !b->disabled;
 		if (!b->has_domain)
 			continue;
 		with++;
 		for (size_t j = 0; j < i; j++)
-			if (c->t->bridges[j].has_domain &&
+			if (c->t->bridges[j].bus == DMT_DT_BUS_PCI && c->t->bridges[j].has_domain &&
+			    !c->t->bridges[j].disabled && !b->disabled &&
 			    (uint16_t)c->t->bridges[j].domain == (uint16_t)b->domain) {
 				dmt_report(c->f, DMT_L_DTDomainDuplicate,
 					   fdt_off_dt_struct(c->fdt) + (uint64_t)b->node_offset,
@@ -838,9 +1022,15 @@ static void lint_domains(struct dt_ctx *c)
 				break;
 			}
 	}
-	if (with && with < c->t->nbridges)
+	if (with && with < pci)
 		dmt_report(c->f, DMT_L_DTDomainMixed, DMT_NO_OFFSET,
-			   "%zu of %zu host bridges have linux,pci-domain", with, c->t->nbridges);
+			   "%zu of %zu host bridges have linux,pci-domain", with, pci);
+	/* Once per tree rather than once per device resolved: the binding calls
+	 * probe-order numbers unstable, which matters only with several bridges. */
+	if (!with && probing > 1)
+		dmt_report(c->f, DMT_L_DTDomainProbeOrder, DMT_NO_OFFSET,
+			   "%zu probing host bridges and none has linux,pci-domain: segments follow probe order (blob order here)",
+			   probing);
 }
 
 /* Segments of PCI IOMMUs, once every bridge's domain is known; then whether a
@@ -876,10 +1066,14 @@ static void place_pci_iommus(struct dt_ctx *c)
 static void lint(struct dt_ctx *c)
 {
 	for (size_t i = 0; i < c->t->nbridges; i++) {
+		/* Linux never probes a disabled bus and never reads its maps. */
+		if (c->t->bridges[i].disabled)
+			continue;
 		lint_map(c, &c->t->bridges[i], &c->t->bridges[i].iommu_map);
 		lint_map(c, &c->t->bridges[i], &c->t->bridges[i].msi_map);
 	}
 	lint_iommus(c);
+	lint_disabled_iommus(c);
 	lint_domains(c);
 	place_pci_iommus(c);
 }

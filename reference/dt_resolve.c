@@ -42,37 +42,64 @@
 
 /* Also used by dt.c (no shared header is ours to extend). */
 
+static bool bit_test(const uint8_t *map, uint16_t d)
+{
+	return map[d / 8] & (1u << (d % 8));
+}
+
+static void bit_set(uint8_t *map, uint16_t d)
+{
+	map[d / 8] |= (uint8_t)(1u << (d % 8));
+}
+
+/* of_pci_bus_find_domain_nr, run for the bridges that probe, in blob order:
+ * - first, every PCI node's linux,pci-domain is reserved in the dynamic IDA,
+ *   disabled bridges' included (of_pci_reserve_static_domain_nr walks all
+ *   device_type "pci" nodes);
+ * - a probing bridge with linux,pci-domain takes it from the static IDA, where a
+ *   repeat fails (-1: the bridge does not probe);
+ * - a probing bridge without one takes the lowest number the dynamic IDA has free.
+ * A disabled bridge, or a bus that is not PCI, gets no domain. */
 void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom)
 {
-	uint8_t *taken = calloc(0x10000 / 8, 1);
+	uint8_t *reserved = calloc(0x10000 / 8, 1), *claimed = calloc(0x10000 / 8, 1);
 	uint32_t next = 0;
 
-	if (!taken) {
+	for (size_t i = 0; i < t->nbridges; i++)
+		dom[i] = -1;
+	if (!reserved || !claimed) {
 		for (size_t i = 0; i < t->nbridges; i++)
-			dom[i] = t->bridges[i].has_domain ? (uint16_t)t->bridges[i].domain : -1;
+			if (t->bridges[i].bus == DMT_DT_BUS_PCI && !t->bridges[i].disabled &&
+			    t->bridges[i].has_domain)
+				dom[i] = (uint16_t)t->bridges[i].domain;
+		free(reserved);
+		free(claimed);
 		return;
 	}
+	for (size_t i = 0; i < t->nbridges; i++)
+		if (t->bridges[i].bus == DMT_DT_BUS_PCI && t->bridges[i].has_domain)
+			bit_set(reserved, (uint16_t)t->bridges[i].domain);
 	for (size_t i = 0; i < t->nbridges; i++) {
-		uint16_t d = (uint16_t)t->bridges[i].domain;
+		const struct dmt_dt_bridge *b = &t->bridges[i];
+		uint16_t d = (uint16_t)b->domain;
 
-		dom[i] = -1;
-		if (!t->bridges[i].has_domain)
+		if (b->bus != DMT_DT_BUS_PCI || b->disabled)
 			continue;
-		if (!(taken[d / 8] & (1u << (d % 8))))
-			dom[i] = d;	/* a repeat fails ida_alloc_range: -1 */
-		taken[d / 8] |= (uint8_t)(1u << (d % 8));
-	}
-	for (size_t i = 0; i < t->nbridges; i++) {
-		if (t->bridges[i].has_domain)
+		if (b->has_domain) {
+			if (!bit_test(claimed, d))
+				dom[i] = d;
+			bit_set(claimed, d);
 			continue;
-		while (next < 0x10000 && (taken[next / 8] & (1u << (next % 8))))
+		}
+		while (next < 0x10000 && bit_test(reserved, (uint16_t)next))
 			next++;
 		if (next < 0x10000) {
 			dom[i] = (int32_t)next;
-			taken[next / 8] |= (uint8_t)(1u << (next % 8));
+			bit_set(reserved, (uint16_t)next);
 		}
 	}
-	free(taken);
+	free(reserved);
+	free(claimed);
 }
 
 static enum dmt_label reason_of(int rc)
@@ -124,8 +151,12 @@ static int add_id(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answe
 
 /* ---- PCI ----------------------------------------------------------------- */
 
+/* The host bridge a PCI device sits under: the probing one whose domain is the
+ * segment and whose bus-range holds the bus. `spec` takes a linux,pci-domain as
+ * written; without one both profiles number bridges in probe (blob) order, which
+ * the binding calls unstable: lint's bridge summary says so once per tree. */
 static int32_t find_bridge(const struct dmt_topo *t, enum dmt_profile p,
-			   const struct dmt_device *d, struct dmt_findings *f)
+			   const struct dmt_device *d)
 {
 	int32_t *dom = calloc(t->nbridges ? t->nbridges : 1, sizeof(*dom));
 	uint8_t bus = (uint8_t)(d->rid >> 8);
@@ -136,19 +167,23 @@ static int32_t find_bridge(const struct dmt_topo *t, enum dmt_profile p,
 	dmt_dt_linux_domains(t, dom);
 	for (size_t i = 0; i < t->nbridges && found < 0; i++) {
 		const struct dmt_dt_bridge *b = &t->bridges[i];
-		bool dom_ok = p == DMT_PROFILE_SPEC && b->has_domain ? b->domain == d->segment
-								   : dom[i] == d->segment;
+		bool dom_ok = p == DMT_PROFILE_SPEC && b->has_domain && dom[i] >= 0
+				      ? b->domain == d->segment
+				      : dom[i] == d->segment;
 
 		if (dom_ok && bus >= b->bus_start && bus <= b->bus_end)
 			found = (int32_t)i;
 	}
 	free(dom);
-	if (found >= 0 && p == DMT_PROFILE_SPEC && !t->bridges[found].has_domain &&
-	    t->nbridges > 1)
-		dmt_report(f, DMT_L_AmbiguousMatch, (uint64_t)t->bridges[found].node_offset,
-			   "%s has no linux,pci-domain; its segment number is not stable",
-			   t->bridges[found].path);
 	return found;
+}
+
+int32_t dmt_dt_find_bridge(const struct dmt_topo *t, enum dmt_profile p,
+			   const struct dmt_device *d)
+{
+	if (!t || !d || t->format != DMT_FMT_DTB || d->kind != DMT_DEV_PCI)
+		return -1;
+	return find_bridge(t, p, d);
 }
 
 static bool is_self(const struct dmt_topo *t, const struct dmt_device *d)
@@ -268,7 +303,7 @@ static bool iommu_defers_forever(const struct dmt_topo *t, int32_t x)
 		return false;
 	self.segment = m->segment;
 	self.rid = m->bdf;
-	bi = find_bridge(t, DMT_PROFILE_LINUX, &self, NULL);
+	bi = find_bridge(t, DMT_PROFILE_LINUX, &self);
 	if (bi < 0 || !t->bridges[bi].iommu_map.present)
 		return false;
 	return dmt_map_id(t, &t->bridges[bi].iommu_map, DMT_PROFILE_LINUX, m->bdf, -1, &tgt, &out,
@@ -293,7 +328,7 @@ static void resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
 			const struct dmt_device *d, struct dmt_answer *a,
 			struct dmt_findings *f)
 {
-	int32_t bi = find_bridge(t, p, d, f);
+	int32_t bi = find_bridge(t, p, d);
 	const struct dmt_dt_bridge *b;
 
 	if (bi < 0) {
@@ -316,16 +351,49 @@ static void resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
 
 /* ---- platform devices ---------------------------------------------------- */
 
+/* A path names a node; mmio:ADDR the node whose first reg, translated to a CPU
+ * address through its ancestors' ranges, is ADDR (a node Linux cannot translate
+ * has no MMIO resource and is never named so). */
 static const struct dmt_dt_node *find_node(const struct dmt_topo *t, const struct dmt_device *d)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct dmt_dt_node *n = &t->nodes[i];
 
 		if (d->kind == DMT_DEV_PATH ? strcmp(n->path, d->path) == 0
-					    : n->has_reg && n->reg_base == d->mmio)
+					    : n->has_reg && !n->reg_raw_only && n->reg_base == d->mmio)
 			return n;
 	}
 	return NULL;
+}
+
+const struct dmt_dt_node *dmt_dt_find_node(const struct dmt_topo *t, const struct dmt_device *d)
+{
+	if (!t || !d || t->format != DMT_FMT_DTB || d->kind == DMT_DEV_PCI)
+		return NULL;
+	return find_node(t, d);
+}
+
+/* A node under a host bridge describes a PCI function: of_iommu_configure takes
+ * the PCI path for it, through the bridge's iommu-map with the node's RID. */
+static void resolve_pci_node(const struct dmt_topo *t, enum dmt_profile p,
+			     const struct dmt_dt_node *n, struct dmt_answer *a,
+			     struct dmt_findings *f)
+{
+	int32_t *dom = calloc(t->nbridges ? t->nbridges : 1, sizeof(*dom));
+	struct dmt_device pd = { .kind = DMT_DEV_PCI, .rid = n->pci_rid };
+	int32_t seg = -1;
+
+	if (dom) {
+		dmt_dt_linux_domains(t, dom);
+		seg = n->pci_bridge < t->nbridges ? dom[n->pci_bridge] : -1;
+		free(dom);
+	}
+	if (seg < 0) {
+		a->reason = DMT_L_DTNoHostBridge;
+		return;
+	}
+	pd.segment = (uint16_t)seg;
+	resolve_pci(t, p, &pd, a, f);
 }
 
 static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
@@ -336,6 +404,10 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 
 	if (!n) {
 		a->reason = DMT_L_DTNodeNotFound;
+		return;
+	}
+	if (n->pci_fn) {
+		resolve_pci_node(t, p, n, a, f);
 		return;
 	}
 	a->reason = DMT_L_NoTranslation;

@@ -464,7 +464,11 @@ static int emit_tree(struct dt_enc *e)
 		for (size_t k = common; k < d; k++) {
 			if (begin_node(e, p, component_end(p, k), component_end(p, k + 1)))
 				return -1;
-			if (k + 1 < d && (prop_u32(e, "#address-cells", 2) || prop_u32(e, "#size-cells", 2)))
+			/* an intermediate bus node, as real trees write it: its children's
+			 * addresses are CPU addresses (an empty `ranges` is 1:1), so reg
+			 * translates through it as of_translate_address does */
+			if (k + 1 < d && (prop_u32(e, "#address-cells", 2) || prop_u32(e, "#size-cells", 2) ||
+					  fdt_property(e->fdt, "ranges", NULL, 0)))
 				return -1;
 		}
 		if (write_item_props(e, &e->items[i]))

@@ -86,9 +86,20 @@ struct dmt_idmap {
 };
 
 /* A PCI host bridge node (device_type = "pci"). */
+/* What kind of bus a node with iommu-map/msi-map is. Linux reads the maps of all
+ * of them with of_map_id; only PCI host bridges get a domain (segment). */
+enum dmt_dt_bus {
+	DMT_DT_BUS_PCI,			/* device_type = "pci": RID = bus << 8 | devfn */
+	DMT_DT_BUS_FSL_MC,		/* "fsl,qoriq-mc": the ID is the ICID (of_dma_configure_id) */
+	DMT_DT_BUS_HOST1X,		/* tegra host1x: the ID is the context's stream ID */
+	DMT_DT_BUS_OTHER,		/* any other node with a map */
+};
+
 struct dmt_dt_bridge {
 	char path[DMT_NAME_MAX];
 	int node_offset;
+	enum dmt_dt_bus bus;
+	bool disabled;			/* status not "okay": Linux never probes it */
 	bool has_domain;
 	uint32_t domain;		/* linux,pci-domain */
 	uint32_t bus_start, bus_end;	/* bus-range, 0..0xff when absent */
@@ -109,8 +120,13 @@ struct dmt_iommu_spec {
 struct dmt_dt_node {
 	char path[DMT_NAME_MAX];
 	int node_offset;
+	bool disabled;			/* status not "okay": Linux never probes the device */
 	bool has_reg;
-	uint64_t reg_base;		/* first reg address, translated by the parent's cells */
+	uint64_t reg_base;		/* first reg address, as a CPU address (ancestors' ranges) */
+	bool reg_raw_only;		/* an ancestor without `ranges`: reg_base is bus-local */
+	bool pci_fn;			/* a PCI function's node under a host bridge: */
+	uint32_t pci_bridge;		/* that bridge (index into bridges) */
+	uint16_t pci_rid;		/* and its RID, reg phys.hi bits 23:8 */
 	struct dmt_iommu_spec *iommus;
 	size_t niommus;
 	bool iommus_bad_length;		/* length not a multiple of the specifier size */

@@ -705,10 +705,12 @@ static void test_domains(void **state)
 	dec_finish(&d, &b);
 	expect_id(&d, DMT_PROFILE_LINUX, "0000:00:00.0", 0x1000);
 	expect_id(&d, DMT_PROFILE_LINUX, "0001:00:00.0", 0x2000);
+	/* unstable numbers are noted once per tree by lint, not per device resolved */
+	assert_true(dmt_findings_has(&d.f, DMT_L_DTDomainProbeOrder));
 	dmt_findings_init(&f);
 	a = resolve(&d, DMT_PROFILE_SPEC, "0001:00:00.0", &f);
 	assert_int_equal(a.ids[0], 0x2000);
-	assert_true(dmt_findings_has(&f, DMT_L_AmbiguousMatch));
+	assert_false(dmt_findings_has(&f, DMT_L_AmbiguousMatch));
 	dmt_findings_free(&f);
 	dec_free(&d);
 
@@ -774,7 +776,8 @@ static void test_bridge_lint(void **state)
 	assert_int_equal(d.t.bridges[0].iommu_map.mask, 0xfff8);
 	assert_true(dmt_findings_has(&d.f, DMT_L_DTIommuCellsMissing));
 	assert_true(dmt_findings_has(&d.f, DMT_L_DTDuplicatePhandle));
-	assert_true(dmt_findings_has(&d.f, DMT_L_DTIommuDisabled));
+	/* the disabled IOMMU is named by nothing: not worth a line (issue 15 item 9) */
+	assert_false(dmt_findings_has(&d.f, DMT_L_DTIommuDisabled));
 	expect_none(&d, DMT_PROFILE_LINUX, "20:00.0", DMT_L_DTNoHostBridge);
 	dec_free(&d);
 }
