@@ -1,6 +1,8 @@
 /* dmatopo lint: one line per finding. */
 #include "cli.h"
 
+#include <stdlib.h>
+
 static void lint_help(FILE *out)
 {
 	fprintf(out,
@@ -27,6 +29,43 @@ static size_t count_active(const struct dmt_topo *t, enum dmt_profile p, size_t 
 	return n;
 }
 
+static const char *bus_word(enum dmt_dt_bus b)
+{
+	switch (b) {
+	case DMT_DT_BUS_PCI: return "PCI host bridge";
+	case DMT_DT_BUS_FSL_MC: return "fsl-mc bus";
+	case DMT_DT_BUS_HOST1X: return "host1x";
+	default: return "bus with a map";
+	}
+}
+
+/* Which segment each host bridge became, as Linux numbers them, so that a PCI
+ * answer can be read back to a node; disabled ones and other buses say why not. */
+static void print_bridges(FILE *out, const struct dmt_topo *t)
+{
+	int32_t *dom = calloc(t->nbridges ? t->nbridges : 1, sizeof(*dom));
+	if (!dom)
+		return;
+	dmt_dt_linux_domains(t, dom);
+	for (size_t i = 0; i < t->nbridges; i++) {
+		const struct dmt_dt_bridge *b = &t->bridges[i];
+
+		fprintf(out, "# %s %s -> ", bus_word(b->bus), b->path);
+		if (b->bus != DMT_DT_BUS_PCI)
+			fprintf(out, "no segment (not PCI)\n");
+		else if (b->disabled)
+			fprintf(out, "no segment (disabled: never probed)\n");
+		else if (dom[i] < 0)
+			fprintf(out, "no segment (linux,pci-domain 0x%x taken: fails to probe)\n",
+				b->domain);
+		else
+			fprintf(out, "segment %04x (%s), buses %02x-%02x\n", (unsigned)dom[i],
+				b->has_domain ? "linux,pci-domain" : "probe order", b->bus_start,
+				b->bus_end);
+	}
+	free(dom);
+}
+
 static void print_profile_summary(FILE *out, const struct dmt_loaded *l, enum dmt_profile p)
 {
 	size_t total, active = count_active(&l->topo, p, &total);
@@ -36,6 +75,7 @@ static void print_profile_summary(FILE *out, const struct dmt_loaded *l, enum dm
 	if (l->topo.format == DMT_FMT_DTB) {
 		fprintf(out, "; %zu host bridge(s), %zu device node(s), %zu IOMMU/MSI target(s)\n",
 			l->topo.nbridges, l->topo.nnodes, l->topo.niommus);
+		print_bridges(out, &l->topo);
 		return;
 	}
 	fprintf(out, "; %zu of %zu endpoint node(s) used, %zu IOMMU(s)", active, total,

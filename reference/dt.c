@@ -531,8 +531,8 @@ static enum dmt_dt_bus bus_of(const struct dt_ctx *c, const struct node_props *n
 		const char *str = (const char *)c->fdt + compat->val + pos;
 		size_t n = strnlen(str, compat->len - pos);
 
-		if (n > 13 && n < compat->len - pos && strncmp(str, "nvidia,", 7) == 0 &&
-		    strcmp(str + n - 6, "-host1x") == 0)
+		if (n > 14 && n < compat->len - pos && strncmp(str, "nvidia,", 7) == 0 &&
+		    strcmp(str + n - 7, "-host1x") == 0)
 			return DMT_DT_BUS_HOST1X;
 		pos += n + 1;
 	}
@@ -801,9 +801,11 @@ static void lint_entry(struct dt_ctx *c, const struct dmt_dt_bridge *b,
 
 	if (e->id_base & ~m->mask)
 		dmt_report(c->f, DMT_L_DTMapMaskIgnoresBase, e->src_offset,
-			   "%s[%zu]: rid-base 0x%x has bits outside mask 0x%x", mn, i, e->id_base, m->mask);
+			   "%s[%zu] on %s: rid-base 0x%x has bits outside mask 0x%x", mn, i, b->path,
+			   e->id_base, m->mask);
 	if (e->length == 0)
-		dmt_report(c->f, DMT_L_DTMapEntryEmpty, e->src_offset, "%s[%zu] has length 0", mn, i);
+		dmt_report(c->f, DMT_L_DTMapEntryEmpty, e->src_offset, "%s[%zu] on %s has length 0", mn,
+			   i, b->path);
 	/* Linux computes the end in u32: an end of exactly 2^32 is 0 and the entry
 	 * never matches, so that counts as a wrap too. */
 	if ((uint64_t)e->id_base + e->length >= 0x100000000ull)
