@@ -171,8 +171,10 @@ static int path_cmp(const void *a, const void *b)
 		p++;
 		q++;
 	}
+	/* One node, two items (a device node that is also a bridge or an IOMMU): the
+	 * device's properties come last, into the node the other item opened. */
 	if (*p == *q)
-		return 0;
+		return (int)((const struct dt_item *)a)->kind - (int)((const struct dt_item *)b)->kind;
 	if (!*p || !*q)
 		return !*p ? -1 : 1;
 	if (*p == '/')
@@ -300,7 +302,9 @@ static int write_synth_map(struct dt_enc *e, uint16_t seg)
 	return rc;
 }
 
-static int write_item_props(struct dt_enc *e, const struct dt_item *it)
+/* sharing: the kind of the item whose node this one shares (the items came in path
+ * order, equal paths by kind), or this item's own kind when the node is its own. */
+static int write_item_props(struct dt_enc *e, const struct dt_item *it, enum dt_kind sharing)
 {
 	const struct dmt_topo *t = e->t;
 
@@ -363,7 +367,15 @@ static int write_item_props(struct dt_enc *e, const struct dt_item *it)
 		uint32_t cells[64];
 		size_t nc = 0;
 
-		if (n->has_reg) {
+		/* an IOMMU item writes its own reg; a PCI function's reg is phys.hi */
+		if (sharing == DT_IOMMU) {
+			/* nothing: the IOMMU item wrote reg */
+		} else if (n->pci_fn) {
+			uint32_t reg[5] = { (uint32_t)n->pci_rid << 8, 0, 0, 0, 0 };
+
+			if (prop_cells(e, "reg", reg, 5))
+				return -1;
+		} else if (n->has_reg) {
 			uint32_t reg[4] = { (uint32_t)(n->reg_base >> 32), (uint32_t)n->reg_base, 0, 0x1000 };
 
 			if (prop_cells(e, "reg", reg, 4))
@@ -438,7 +450,9 @@ static int check_paths(struct dt_enc *e)
 		if (p[0] != '/' || !p[1] || depth_of(p) > DT_MAX_DEPTH || strstr(p, "//") ||
 		    p[strlen(p) - 1] == '/')
 			return refuse(e, "bad node path '%s'", p);
-		if (i && strcmp(p, e->items[i - 1].path) == 0)
+		if (i && strcmp(p, e->items[i - 1].path) == 0 &&
+		    (e->items[i].kind != DT_NODE ||
+		     (e->items[i - 1].kind != DT_BRIDGE && e->items[i - 1].kind != DT_IOMMU)))
 			return refuse(e, "two nodes at path '%s'", p);
 	}
 	return 0;
@@ -454,6 +468,11 @@ static int emit_tree(struct dt_enc *e)
 		const char *p = e->items[i].path;
 		size_t d = depth_of(p), common = 0;
 
+		if (i && strcmp(p, e->items[i - 1].path) == 0) {
+			if (write_item_props(e, &e->items[i], e->items[i - 1].kind))
+				return -1;
+			continue;
+		}
 		while (common < open_depth && common < d &&
 		       component_end(p, common + 1) == component_end(open, common + 1) &&
 		       strncmp(p, open, component_end(p, common + 1)) == 0)
@@ -471,7 +490,7 @@ static int emit_tree(struct dt_enc *e)
 					  fdt_property(e->fdt, "ranges", NULL, 0)))
 				return -1;
 		}
-		if (write_item_props(e, &e->items[i]))
+		if (write_item_props(e, &e->items[i], e->items[i].kind))
 			return -1;
 		open = p;
 		open_depth = d;
