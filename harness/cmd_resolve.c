@@ -28,7 +28,22 @@ static void resolve_help(FILE *out)
 		"the input could not be decoded at all, 2 on usage or I/O errors.\n");
 }
 
-static void print_text(FILE *out, const char *dev, const struct dmt_answer *a)
+/* True when the IDs go to more than one IOMMU (`iommus` naming several). */
+static bool several_iommus(const struct dmt_answer *a)
+{
+	for (size_t i = 1; i < a->nids; i++)
+		if (a->id_iommu[i] != a->id_iommu[0])
+			return true;
+	return false;
+}
+
+static const char *iommu_name_of(const struct dmt_topo *t, int32_t i)
+{
+	return i >= 0 && (size_t)i < t->niommus ? t->iommus[i].name : "?";
+}
+
+static void print_text(FILE *out, const struct dmt_topo *t, const char *dev,
+		       const struct dmt_answer *a)
 {
 	fprintf(out, "%s", dev);
 	if (!a->found) {
@@ -36,16 +51,24 @@ static void print_text(FILE *out, const char *dev, const struct dmt_answer *a)
 	} else {
 		for (size_t i = 0; i < a->nids; i++)
 			fprintf(out, " endpoint=0x%x", a->ids[i]);
-		fprintf(out, " iommu=%s via=", a->iommu_name);
+		fprintf(out, " iommu=%s", a->iommu_name);
+		/* The first IOMMU alone would hide the others: name each ID's. */
+		for (size_t i = 0; several_iommus(a) && i < a->nids; i++)
+			fprintf(out, "%s%s", i ? "," : " iommus=", iommu_name_of(t, a->id_iommu[i]));
+		fprintf(out, " via=");
 		for (size_t i = 0; i < a->nids; i++)
 			fprintf(out, "%s%s", i ? "," : "", a->via[i]);
 	}
+	if (a->bridge >= 0 && (size_t)a->bridge < t->nbridges)
+		fprintf(out, " bridge=%s", t->bridges[a->bridge].path);
+	if (a->node_disabled)
+		fprintf(out, " node-disabled");
 	if (a->has_msi)
 		fprintf(out, " msi=0x%x msi-via=%s", a->msi_id, a->msi_via);
 	fputc('\n', out);
 }
 
-static void print_json(FILE *out, const char *dev, enum dmt_profile p,
+static void print_json(FILE *out, const struct dmt_topo *t, const char *dev, enum dmt_profile p,
 		       const struct dmt_answer *a)
 {
 	fprintf(out, "{\"device\":");
@@ -58,6 +81,12 @@ static void print_json(FILE *out, const char *dev, enum dmt_profile p,
 			fprintf(out, "%s%u", i ? "," : "", a->ids[i]);
 		fprintf(out, "],\"iommu\":");
 		dmt_print_json_string(out, a->iommu_name);
+		fprintf(out, ",\"iommus\":[");
+		for (size_t i = 0; i < a->nids; i++) {
+			fprintf(out, "%s", i ? "," : "");
+			dmt_print_json_string(out, iommu_name_of(t, a->id_iommu[i]));
+		}
+		fputc(']', out);
 		fprintf(out, ",\"via\":[");
 		for (size_t i = 0; i < a->nids; i++) {
 			fprintf(out, "%s", i ? "," : "");
@@ -67,6 +96,12 @@ static void print_json(FILE *out, const char *dev, enum dmt_profile p,
 	} else {
 		fprintf(out, ",\"reason\":\"%s\"", dmt_label_name(a->reason));
 	}
+	if (a->bridge >= 0 && (size_t)a->bridge < t->nbridges) {
+		fprintf(out, ",\"bridge\":");
+		dmt_print_json_string(out, t->bridges[a->bridge].path);
+	}
+	if (a->node_disabled)
+		fprintf(out, ",\"node_disabled\":true");
 	if (a->has_msi) {
 		fprintf(out, ",\"msi\":%u,\"msi_via\":", a->msi_id);
 		dmt_print_json_string(out, a->msi_via);
@@ -92,9 +127,9 @@ static int resolve_one(void *arg, const char *name, const struct dmt_device *d)
 		return DMT_EXIT_USAGE;
 	}
 	if (c->json)
-		print_json(c->out, name, c->io->profile, &a);
+		print_json(c->out, &c->l->topo, name, c->io->profile, &a);
 	else
-		print_text(c->out, name, &a);
+		print_text(c->out, &c->l->topo, name, &a);
 	return DMT_EXIT_OK;
 }
 

@@ -51,7 +51,9 @@ void dmt_lint_ranges(const struct dmt_topo *t, struct dmt_findings *f);
 /* ---- devices and resolution --------------------------------------------- */
 
 #define DMT_MAX_ALIASES 8
-#define DMT_MAX_IDS 16
+/* Real trees hold up to 64 IDs on one device (two IOMMUs of 32 entries); more
+ * is reported as TooManyIds, never cut silently. */
+#define DMT_MAX_IDS 128
 #define DMT_VIA_MAX 96
 
 enum dmt_dev_kind { DMT_DEV_PCI, DMT_DEV_MMIO, DMT_DEV_PATH };
@@ -86,6 +88,10 @@ struct dmt_answer {
 	bool has_msi;			/* msi-map applied */
 	uint32_t msi_id;
 	char msi_via[DMT_VIA_MAX];
+	/* Added after the fields above, which keep their meaning: */
+	int32_t id_iommu[DMT_MAX_IDS];	/* per ID: index into t->iommus (iommu is id_iommu[0]) */
+	int32_t bridge;			/* DT PCI: index into t->bridges of the host bridge, -1 */
+	bool node_disabled;		/* DT: the device node's status is not okay */
 };
 
 /* Which IOMMU translates the device and under which endpoint IDs, per profile.

@@ -40,7 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Also used by dt.c (no shared header is ours to extend). */
 
 static bool bit_test(const uint8_t *map, uint16_t d)
 {
@@ -118,25 +117,38 @@ static bool same_driver(const struct dmt_iommu *a, const struct dmt_iommu *b)
 	return a->virtio_pci_iommu == b->virtio_pci_iommu && a->xen_grant == b->xen_grant;
 }
 
+/* May an ID for `target` join an answer whose first IOMMU is a->iommu?
+ * iommu_fwspec_init accepts a second IOMMU of the same driver (its of_xlate then
+ * sees that IOMMU's specifier) and refuses another driver with -EINVAL. `iommus`
+ * naming several IOMMUs is the binding's "multiple master interfaces (to one or
+ * more IOMMU devices)", so only RIDs and aliases reaching different IOMMUs are a
+ * conflict worth a finding. Returns 0 or -EINVAL. */
+static int join_target(const struct dmt_topo *t, enum dmt_profile p, const struct dmt_answer *a,
+		       int32_t target, const char *via, uint64_t off, bool multi_master,
+		       struct dmt_findings *f)
+{
+	bool same = same_driver(&t->iommus[target], &t->iommus[a->iommu]);
+	bool ok = multi_master ? (p == DMT_PROFILE_SPEC || same) : (p == DMT_PROFILE_LINUX && same);
+
+	if (multi_master && ok)
+		return 0;
+	dmt_report(f, DMT_L_DTAliasIommuConflict, off, "%s leads to %s, but earlier IDs went to %s%s",
+		   via, t->iommus[target].name, a->iommu_name,
+		   ok ? "; Linux files the ID under the first" : "");
+	return ok ? 0 : -EINVAL;
+}
+
 /* Add one endpoint ID the way iommu_fwspec_init + of_xlate would. Returns 0, or
  * -EINVAL when the target's driver differs from the first one's. */
 static int add_id(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answer *a,
-		  int32_t target, uint32_t id, const char *via, uint64_t off,
+		  int32_t target, uint32_t id, const char *via, uint64_t off, bool multi_master,
 		  struct dmt_findings *f)
 {
 	if (a->nids == 0 && a->iommu < 0) {
 		a->iommu = target;
 		snprintf(a->iommu_name, sizeof(a->iommu_name), "%s", t->iommus[target].name);
-	} else if (target != a->iommu) {
-		bool ok = p == DMT_PROFILE_LINUX &&
-			  same_driver(&t->iommus[target], &t->iommus[a->iommu]);
-
-		dmt_report(f, DMT_L_DTAliasIommuConflict, off,
-			   "%s leads to %s, but earlier IDs went to %s%s", via,
-			   t->iommus[target].name, a->iommu_name,
-			   ok ? "; Linux files the ID under the first" : "");
-		if (!ok)
-			return -EINVAL;
+	} else if (target != a->iommu && join_target(t, p, a, target, via, off, multi_master, f)) {
+		return -EINVAL;
 	}
 	if (a->nids == DMT_MAX_IDS) {
 		dmt_report(f, DMT_L_TooManyIds, off, "more than %d IDs; %s dropped", DMT_MAX_IDS, via);
@@ -144,6 +156,7 @@ static int add_id(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answe
 	}
 	/* grant-dma-ops keeps the backend domid in a domid_t. */
 	a->ids[a->nids] = p == DMT_PROFILE_LINUX && t->iommus[target].xen_grant ? (uint16_t)id : id;
+	a->id_iommu[a->nids] = target;
 	snprintf(a->via[a->nids], DMT_VIA_MAX, "%s", via);
 	a->nids++;
 	return 0;
@@ -171,7 +184,7 @@ static int32_t find_bridge(const struct dmt_topo *t, enum dmt_profile p,
 				      ? b->domain == d->segment
 				      : dom[i] == d->segment;
 
-		if (dom_ok && bus >= b->bus_start && bus <= b->bus_end)
+		if (dom_ok && !b->disabled && bus >= b->bus_start && bus <= b->bus_end)
 			found = (int32_t)i;
 	}
 	free(dom);
@@ -254,7 +267,7 @@ static int map_one_rid(const struct dmt_topo *t, enum dmt_profile p,
 		return -ENODEV;
 	}
 	map_via(via, "iommu-map", &b->iommu_map, entry);
-	if (add_id(t, p, a, tgt, out, via, b->iommu_map.e[entry].src_offset, f)) {
+	if (add_id(t, p, a, tgt, out, via, b->iommu_map.e[entry].src_offset, false, f)) {
 		a->reason = DMT_L_DTAliasIommuConflict;
 		return -EINVAL;
 	}
@@ -336,6 +349,7 @@ static void resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
 		return;
 	}
 	b = &t->bridges[bi];
+	a->bridge = bi;
 	resolve_msi(t, p, b, d, a, f);
 	if (is_self(t, d)) {
 		a->reason = DMT_L_IommuIsSelf;
@@ -406,6 +420,8 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 		a->reason = DMT_L_DTNodeNotFound;
 		return;
 	}
+	/* Linux never probes it; the answer is what it would get if it did. */
+	a->node_disabled = n->disabled;
 	if (n->pci_fn) {
 		resolve_pci_node(t, p, n, a, f);
 		return;
@@ -429,7 +445,7 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 		}
 		snprintf(via, sizeof(via), "iommus[%zu]@0x%llx", i,
 			 (unsigned long long)s->src_offset);
-		if (add_id(t, p, a, s->target, s->ncells ? s->cells[0] : 0, via, s->src_offset, f)) {
+		if (add_id(t, p, a, s->target, s->ncells ? s->cells[0] : 0, via, s->src_offset, true, f)) {
 			a->reason = DMT_L_DTAliasIommuConflict;
 			return;
 		}

@@ -184,11 +184,15 @@ static int path_cmp(const void *a, const void *b)
 	return *p < *q ? -1 : 1;
 }
 
+/* Longest cell property the encoder writes: iommus with DMT_MAX_IDS + 1
+ * specifiers of a phandle and 4 cells each fit. */
+#define DT_ENC_MAX_CELLS 1024
+
 static int prop_cells(struct dt_enc *e, const char *name, const uint32_t *cells, size_t n)
 {
-	fdt32_t buf[64];
+	fdt32_t buf[DT_ENC_MAX_CELLS];
 
-	if (n > 64)
+	if (n > DT_ENC_MAX_CELLS)
 		return refuse(e, "property %s too long", name);
 	for (size_t i = 0; i < n; i++)
 		buf[i] = cpu_to_fdt32(cells[i]);
@@ -364,7 +368,7 @@ static int write_item_props(struct dt_enc *e, const struct dt_item *it, enum dt_
 	}
 	case DT_NODE: {
 		const struct dmt_dt_node *n = &t->nodes[it->idx];
-		uint32_t cells[64];
+		uint32_t cells[DT_ENC_MAX_CELLS];
 		size_t nc = 0;
 
 		/* an IOMMU item writes its own reg; a PCI function's reg is phys.hi */
@@ -381,7 +385,9 @@ static int write_item_props(struct dt_enc *e, const struct dt_item *it, enum dt_
 			if (prop_cells(e, "reg", reg, 4))
 				return -1;
 		}
-		for (size_t i = 0; i < n->niommus && nc + 5 <= 64; i++) {
+		for (size_t i = 0; i < n->niommus; i++) {
+			if (nc + 5 > DT_ENC_MAX_CELLS)
+				return refuse(e, "iommus longer than %d cells", DT_ENC_MAX_CELLS);
 			cells[nc++] = n->iommus[i].phandle;
 			for (uint32_t c = 0; c < n->iommus[i].ncells && c < 4; c++)
 				cells[nc++] = n->iommus[i].cells[c];

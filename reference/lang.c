@@ -441,8 +441,8 @@ static int st_iommus(struct dmt_lang *l, const struct dmt_line *ln, struct dmt_l
 	if (!dmt_tok_eq(&ln->tok[1], "dangling") && (target = ref_name(l, &ln->tok[1])) < 0)
 		return dmt_lang_fail(e, ln, "unknown NAME '%.*s'", (int)ln->tok[1].n, ln->tok[1].s);
 	n = &l->topo.nodes[l->last_node];
-	if (n->niommus >= 64)
-		return dmt_lang_fail(e, ln, "more than 64 iommus specifiers");
+	if (n->niommus > DMT_MAX_IDS)
+		return dmt_lang_fail(e, ln, "more than %d iommus specifiers", DMT_MAX_IDS + 1);
 	s = realloc(n->iommus, (n->niommus + 1) * sizeof(*s));
 	if (!s)
 		return dmt_lang_fail(e, ln, "out of memory");

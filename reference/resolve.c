@@ -19,6 +19,14 @@ int dmt_profile_parse(const char *s, enum dmt_profile *p)
 	return 0;
 }
 
+/* VIOT and vtopo give a device one IOMMU: every ID is filed under it. */
+static int one_iommu(int rc, struct dmt_answer *a)
+{
+	for (size_t i = 0; i < a->nids; i++)
+		a->id_iommu[i] = a->iommu;
+	return rc;
+}
+
 int dmt_resolve(const struct dmt_topo *t, enum dmt_profile p,
 		const struct dmt_device *d, struct dmt_answer *a,
 		struct dmt_findings *f)
@@ -27,11 +35,12 @@ int dmt_resolve(const struct dmt_topo *t, enum dmt_profile p,
 		return -1;
 	memset(a, 0, sizeof(*a));
 	a->iommu = -1;
+	a->bridge = -1;
 	switch (t->format) {
 	case DMT_FMT_VIOT:
-		return dmt_viot_resolve(t, p, d, a, f);
+		return one_iommu(dmt_viot_resolve(t, p, d, a, f), a);
 	case DMT_FMT_VTOPO:
-		return dmt_vtopo_resolve(t, p, d, a, f);
+		return one_iommu(dmt_vtopo_resolve(t, p, d, a, f), a);
 	case DMT_FMT_DTB:
 		return dmt_dt_resolve(t, p, d, a, f);
 	default:

@@ -193,9 +193,15 @@ static int parse_result(const struct dmt_line *ln, size_t from, struct dmt_expec
 		const struct dmt_tok *t = &ln->tok[i];
 
 		if (dmt_tok_kv(t, "endpoint", &val)) {
-			if (x->nids == DMT_MAX_IDS || !dmt_tok_u64(&val, UINT32_MAX, &n))
+			if (x->count_only || x->nids == DMT_MAX_IDS || !dmt_tok_u64(&val, UINT32_MAX, &n))
 				return dmt_lang_fail(e, ln, "endpoint= takes a 32-bit number (at most %u of them)", DMT_MAX_IDS);
 			x->ids[x->nids++] = (uint32_t)n;
+		} else if (dmt_tok_kv(t, "ids", &val)) {
+			/* A count stands for lists longer than a line can hold. */
+			if (x->nids || !dmt_tok_u64(&val, DMT_MAX_IDS, &n) || n == 0)
+				return dmt_lang_fail(e, ln, "ids= takes 1..%u and replaces endpoint=", DMT_MAX_IDS);
+			x->nids = (size_t)n;
+			x->count_only = true;
 		} else if (dmt_tok_kv(t, "iommu", &val)) {
 			if (!dmt_tok_copy(&val, x->iommu, sizeof(x->iommu)))
 				return dmt_lang_fail(e, ln, "iommu= name too long");
@@ -206,7 +212,7 @@ static int parse_result(const struct dmt_line *ln, size_t from, struct dmt_expec
 			x->check_msi = true;
 			x->msi = (uint32_t)n;
 		} else {
-			return dmt_lang_fail(e, ln, "unknown result word '%.*s' (endpoint=, iommu=, msi=, none)", (int)t->n, t->s);
+			return dmt_lang_fail(e, ln, "unknown result word '%.*s' (endpoint=, ids=, iommu=, msi=, none)", (int)t->n, t->s);
 		}
 	}
 	if (x->nids == 0)

@@ -39,6 +39,7 @@ struct dmt_expect {
 	bool found;
 	size_t nids;
 	uint32_t ids[DMT_MAX_IDS];
+	bool count_only;		/* ids=N: only the number of IDs is checked */
 	enum dmt_label reason;
 	bool check_iommu;
 	char iommu[DMT_LANG_NAME_MAX];
