@@ -130,6 +130,12 @@ static int resolve_one(void *arg, const char *name, const struct dmt_device *d)
 		print_json(c->out, &c->l->topo, name, c->io->profile, &a);
 	else
 		print_text(c->out, &c->l->topo, name, &a);
+	/* A node that is not there is a mistake in the question, not "no IOMMU". */
+	if (!a.found && a.reason == DMT_L_DTNodeNotFound) {
+		fprintf(c->err, "dmatopo resolve: %s: no such node in %s\n", name,
+			d->kind == DMT_DEV_PATH ? "the tree" : "the tree (first reg after ranges)");
+		return DMT_EXIT_FINDINGS;
+	}
 	return DMT_EXIT_OK;
 }
 
@@ -185,8 +191,16 @@ int cmd_resolve(int argc, char **argv, FILE *out, FILE *err)
 		struct dmt_device d;
 
 		if (dmt_device_parse(argv[i], &d)) {
-			fprintf(err, "dmatopo resolve: bad DEVICE '%s' (want SSSS:BB:DD.F[+BB:DD.F], mmio:0xADDR or /path)\n",
-				argv[i]);
+			size_t plus = 0;
+
+			for (const char *c = argv[i]; *c; c++)
+				plus += *c == '+';
+			if (plus > DMT_MAX_ALIASES)
+				fprintf(err, "dmatopo resolve: '%s' lists %zu DMA aliases; dmatopo holds at most %d\n",
+					argv[i], plus, DMT_MAX_ALIASES);
+			else
+				fprintf(err, "dmatopo resolve: bad DEVICE '%s' (want SSSS:BB:DD.F[+BB:DD.F], mmio:0xADDR or /path)\n",
+					argv[i]);
 			return DMT_EXIT_USAGE;
 		}
 	}

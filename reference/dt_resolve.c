@@ -22,10 +22,9 @@
  *   count as one driver when their virtio-iommu and xen,grant-dma kinds agree.
  * - The IOMMU never translates itself: a device whose segment:RID is a PCI
  *   IOMMU's gets IommuIsSelf before any map is read.
- * - MSI: pci_msi_domain_get_msi_rid keeps the last alias that crosses a bus
- *   (bridge aliases); the model cannot tell a same-bus quirk alias from a bridge
- *   alias, so the last alias is used. Then of_msi_map_id: a lookup error or a
- *   bypass leaves the RID unchanged.
+ * - MSI: pci_msi_domain_get_msi_rid takes an alias only across a bus or from a
+ *   bridge (msi_rid below). Then of_msi_map_id: a lookup error or a bypass leaves
+ *   the RID unchanged; without msi-map the DeviceID is the RID (msi-parent alone).
  * Platform (of_iommu_configure_dev): every `iommus` specifier adds its first cell
  * as an ID; parsing stops at the first entry of_parse_phandle_with_args rejects,
  * keeping the IDs already added.
@@ -214,17 +213,47 @@ static void map_via(char *out, const char *name, const struct dmt_idmap *m, int3
 		 (unsigned long long)m->e[entry].src_offset);
 }
 
+/* pci_msi_domain_get_msi_rid: get_msi_id_cb starts from the device's RID and
+ * takes an alias when the device visited (pdev) or the alias sits on another bus
+ * than the RID held so far. A bridge's alias always has pdev on another bus; the
+ * device's own quirk aliases (pdev = the device) switch only across buses. The
+ * device string does not say who made an alias, so a same-bus alias is taken as
+ * a PCIe-to-PCI bridge's exactly when it has devfn 0 and the device does not sit
+ * in slot 0 (where a function-0 alias is the usual quirk): a limit of the model. */
+static uint16_t msi_rid(const struct dmt_device *d)
+{
+	uint16_t rid = d->rid;
+
+	for (size_t i = 0; i < d->naliases; i++) {
+		uint16_t al = d->aliases[i];
+		bool other_bus = (al >> 8) != (rid >> 8);
+		bool bridge_alias = (al >> 8) == (d->rid >> 8) && (al & 0xff) == 0 &&
+				    (d->rid & 0xf8) != 0;
+
+		if (other_bus || bridge_alias)
+			rid = al;
+	}
+	return rid;
+}
+
 static void resolve_msi(const struct dmt_topo *t, enum dmt_profile p,
 			const struct dmt_dt_bridge *b, const struct dmt_device *d,
 			struct dmt_answer *a, struct dmt_findings *f)
 {
-	uint16_t rid = d->naliases ? d->aliases[d->naliases - 1] : d->rid;
+	uint16_t rid = msi_rid(d);
 	int32_t tgt, entry;
 	uint32_t out;
 	int rc;
 
-	if (!b->msi_map.present)
+	if (!b->msi_map.present) {
+		/* msi-parent alone: of_msi_map_id finds no map and the DeviceID is the RID */
+		if (b->msi_parent_target >= 0) {
+			a->has_msi = true;
+			a->msi_id = rid;
+			snprintf(a->msi_via, DMT_VIA_MAX, "identity (msi-parent, no msi-map)");
+		}
 		return;
+	}
 	rc = dmt_map_id(t, &b->msi_map, p, rid, -1, &tgt, &out, &entry, f);
 	/* The first match picks the MSI domain; a target that is no MSI controller has
 	 * none, the bus falls back to msi-parent's, and of_msi_map_id then looks for

@@ -101,6 +101,39 @@ static void resolve_usage_errors_exit_2(void **state)
 	free(viot);
 }
 
+/* Issue 15 item 11: a node that is not there is an error (exit 1, said on stderr),
+ * not "no IOMMU"; more aliases than the model holds names the limit. */
+static void resolve_missing_node_and_too_many_aliases(void **state)
+{
+	static const char topo[] = "dt-iommu smmu /iommu@5000000\nnode /soc/dma reg 0x9000000\n"
+				   "iommus smmu 0x7\n";
+	char *src = temp_file(topo, strlen(topo));
+	char *dtb = strdup("/tmp/dmt-cli-dtb-XXXXXX");
+	struct run r;
+	int fd = mkstemp(dtb);
+
+	(void)state;
+	close(fd);
+	run_cmd(cmd_encode, &r, 6, "encode", "--to", "dtb", src, "-o", dtb);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 4, "resolve", dtb, "/soc/dma", "/soc/nosuch");
+	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
+	assert_non_null(strstr(r.out, "/soc/dma endpoint=0x7"));
+	assert_non_null(strstr(r.out, "/soc/nosuch none reason=DTNodeNotFound"));
+	assert_non_null(strstr(r.err, "/soc/nosuch: no such node"));
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 3, "resolve", dtb,
+		"0000:00:00.0+00:00.1+00:00.2+00:00.3+00:00.4+00:00.5+00:00.6+00:00.7+00:01.0+00:01.1");
+	assert_int_equal(r.rc, DMT_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "lists 9 DMA aliases; dmatopo holds at most 8"));
+	run_free(&r);
+	unlink(src);
+	unlink(dtb);
+	free(src);
+	free(dtb);
+}
+
 static void lint_clean_table_exits_0(void **state)
 {
 	char *viot = q35_viot();
@@ -261,6 +294,7 @@ int main(void)
 		cmocka_unit_test(resolve_prints_endpoints_and_none),
 		cmocka_unit_test(resolve_json_lines),
 		cmocka_unit_test(resolve_usage_errors_exit_2),
+		cmocka_unit_test(resolve_missing_node_and_too_many_aliases),
 		cmocka_unit_test(lint_clean_table_exits_0),
 		cmocka_unit_test(lint_bad_checksum_line_format),
 		cmocka_unit_test(lint_empty_and_missing_files),
