@@ -715,7 +715,9 @@ static void decode_node(struct dt_ctx *c, struct walk_state *w, int node, int de
 		nd->pci_rid = (uint16_t)(hi >> 8);
 	}
 	decode_iommus(c, &np->p[P_IOMMUS], nd);
-	decode_msi_parent(c, &np->p[P_MSI_PARENT], &nd->msi_parent, NULL);
+	/* a host bridge's msi-parent is read (and linted) with its maps */
+	if (!has_string(c, &np->p[P_DEVICE_TYPE], "pci") || w->pci_depth >= 0)
+		decode_msi_parent(c, &np->p[P_MSI_PARENT], &nd->msi_parent, NULL);
 }
 
 /* An IOMMU node met again on the main walk: where it sits on PCI, whether usable. */
@@ -749,9 +751,8 @@ static void visit_main(struct dt_ctx *c, struct walk_state *w, int node, int dep
 		place_iommu(c, w, node, np);
 	/* A host bridge is a device too: its own `iommus` (tegra, zynqmp) and reg
 	 * resolve like any node's, so it is recorded before it opens the PCI scope. */
-	if ((pci_host && np->p[P_IOMMUS].present) ||
-	    (!pci_host && (np->p[P_IOMMUS].present || np->p[P_MSI_PARENT].present ||
-			   np->p[P_REG].present)))
+	if (pci_host || np->p[P_IOMMUS].present || np->p[P_MSI_PARENT].present ||
+	    np->p[P_REG].present)
 		decode_node(c, w, node, depth, np);
 	if (pci_host || map_bus)
 		decode_bridge(c, w, node, depth, np);

@@ -129,8 +129,16 @@ static int join_target(const struct dmt_topo *t, enum dmt_profile p, const struc
 	bool same = same_driver(&t->iommus[target], &t->iommus[a->iommu]);
 	bool ok = multi_master ? (p == DMT_PROFILE_SPEC || same) : (p == DMT_PROFILE_LINUX && same);
 
-	if (multi_master && ok)
+	if (multi_master && same)
 		return 0;
+	/* The binding allows it, Linux does not: say so under both profiles. */
+	if (multi_master) {
+		dmt_report(f, DMT_L_DTIommusMixedDrivers, off,
+			   "%s names %s, another driver than %s's: iommu_fwspec_init refuses it%s", via,
+			   t->iommus[target].name, a->iommu_name,
+			   ok ? "" : " and the device gets no IOMMU");
+		return ok ? 0 : -EINVAL;
+	}
 	dmt_report(f, DMT_L_DTAliasIommuConflict, off, "%s leads to %s, but earlier IDs went to %s%s",
 		   via, t->iommus[target].name, a->iommu_name,
 		   ok ? "; Linux files the ID under the first" : "");
@@ -475,7 +483,7 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 		snprintf(via, sizeof(via), "iommus[%zu]@0x%llx", i,
 			 (unsigned long long)s->src_offset);
 		if (add_id(t, p, a, s->target, s->ncells ? s->cells[0] : 0, via, s->src_offset, true, f)) {
-			a->reason = DMT_L_DTAliasIommuConflict;
+			a->reason = DMT_L_DTIommusMixedDrivers;
 			return;
 		}
 		if (t->iommus[s->target].xen_grant)

@@ -141,7 +141,10 @@ static void dtb_roundtrip_keeps_maps(void **state)
 	assert_int_equal(t.bridges[0].iommu_map.mask, 0xfff8);
 	assert_int_equal(t.bridges[0].iommu_map.e[0].out_base, 0x2000);
 	assert_int_equal(t.bridges[0].iommu_map.e[1].target, -1);
-	assert_int_equal(t.nnodes, 1);
+	/* the host bridge is a device node too (its own iommus would resolve there) */
+	assert_int_equal(t.nnodes, 2);
+	assert_string_equal(t.nodes[1].path, "/pcie@10000000");
+	assert_int_equal(t.nodes[1].niommus, 0);
 	assert_true(t.nodes[0].reg_base == 0x9100000ull);
 	assert_int_equal(t.nodes[0].niommus, 1);
 	assert_int_equal(t.nodes[0].iommus[0].cells[0], 0x40);
