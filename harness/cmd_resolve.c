@@ -42,6 +42,18 @@ static const char *iommu_name_of(const struct dmt_topo *t, int32_t i)
 	return i >= 0 && (size_t)i < t->niommus ? t->iommus[i].name : "?";
 }
 
+/* endpoint=ID, and the whole specifier when it has more cells than the ID
+ * (a driver such as arm-smmu reads the SMR mask from the second). */
+static void print_endpoint(FILE *out, const struct dmt_answer *a, size_t i)
+{
+	fprintf(out, " endpoint=0x%x", a->ids[i]);
+	if (a->id_ncells[i] <= 1)
+		return;
+	fprintf(out, " specifier=0x%x", a->ids[i]);
+	for (uint32_t c = 1; c < a->id_ncells[i] && c < 4; c++)
+		fprintf(out, ",0x%x", a->id_more[i][c - 1]);
+}
+
 static void print_text(FILE *out, const struct dmt_topo *t, const char *dev,
 		       const struct dmt_answer *a)
 {
@@ -50,7 +62,7 @@ static void print_text(FILE *out, const struct dmt_topo *t, const char *dev,
 		fprintf(out, " none reason=%s", dmt_label_name(a->reason));
 	} else {
 		for (size_t i = 0; i < a->nids; i++)
-			fprintf(out, " endpoint=0x%x", a->ids[i]);
+			print_endpoint(out, a, i);
 		fprintf(out, " iommu=%s", a->iommu_name);
 		/* The first IOMMU alone would hide the others: name each ID's. */
 		for (size_t i = 0; several_iommus(a) && i < a->nids; i++)
@@ -91,6 +103,14 @@ static void print_json(FILE *out, const struct dmt_topo *t, const char *dev, enu
 		for (size_t i = 0; i < a->nids; i++) {
 			fprintf(out, "%s", i ? "," : "");
 			dmt_print_json_string(out, a->via[i]);
+		}
+		/* every cell of each ID's specifier (the first is the ID) */
+		fprintf(out, "],\"specifiers\":[");
+		for (size_t i = 0; i < a->nids; i++) {
+			fprintf(out, "%s[%u", i ? "," : "", a->ids[i]);
+			for (uint32_t c = 1; c < a->id_ncells[i] && c < 4; c++)
+				fprintf(out, ",%u", a->id_more[i][c - 1]);
+			fputc(']', out);
 		}
 		fputc(']', out);
 	} else {

@@ -92,6 +92,10 @@ struct dmt_answer {
 	int32_t id_iommu[DMT_MAX_IDS];	/* per ID: index into t->iommus (iommu is id_iommu[0]) */
 	int32_t bridge;			/* DT PCI: index into t->bridges of the host bridge, -1 */
 	bool node_disabled;		/* DT: the device node's status is not okay */
+	/* DT iommus: the specifier's cells after the phandle, per ID (ids[i] is the
+	 * first); a specifier of 0 cells names the IOMMU and adds no ID. */
+	uint32_t id_ncells[DMT_MAX_IDS];
+	uint32_t id_more[DMT_MAX_IDS][3];
 };
 
 /* Which IOMMU translates the device and under which endpoint IDs, per profile.

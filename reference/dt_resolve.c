@@ -145,18 +145,28 @@ static int join_target(const struct dmt_topo *t, enum dmt_profile p, const struc
 	return ok ? 0 : -EINVAL;
 }
 
+/* The IOMMU a specifier or map entry names, the way iommu_fwspec_init takes it:
+ * the first one is the device's. Returns 0, or -EINVAL when refused. */
+static int claim_iommu(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answer *a,
+		       int32_t target, const char *via, uint64_t off, bool multi_master,
+		       struct dmt_findings *f)
+{
+	if (a->iommu < 0) {
+		a->iommu = target;
+		snprintf(a->iommu_name, sizeof(a->iommu_name), "%s", t->iommus[target].name);
+		return 0;
+	}
+	return target == a->iommu ? 0 : join_target(t, p, a, target, via, off, multi_master, f);
+}
+
 /* Add one endpoint ID the way iommu_fwspec_init + of_xlate would. Returns 0, or
  * -EINVAL when the target's driver differs from the first one's. */
 static int add_id(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answer *a,
 		  int32_t target, uint32_t id, const char *via, uint64_t off, bool multi_master,
 		  struct dmt_findings *f)
 {
-	if (a->nids == 0 && a->iommu < 0) {
-		a->iommu = target;
-		snprintf(a->iommu_name, sizeof(a->iommu_name), "%s", t->iommus[target].name);
-	} else if (target != a->iommu && join_target(t, p, a, target, via, off, multi_master, f)) {
+	if (claim_iommu(t, p, a, target, via, off, multi_master, f))
 		return -EINVAL;
-	}
 	if (a->nids == DMT_MAX_IDS) {
 		dmt_report(f, DMT_L_TooManyIds, off, "more than %d IDs; %s dropped", DMT_MAX_IDS, via);
 		return 0;
@@ -164,6 +174,7 @@ static int add_id(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answe
 	/* grant-dma-ops keeps the backend domid in a domid_t. */
 	a->ids[a->nids] = p == DMT_PROFILE_LINUX && t->iommus[target].xen_grant ? (uint16_t)id : id;
 	a->id_iommu[a->nids] = target;
+	a->id_ncells[a->nids] = 1;
 	snprintf(a->via[a->nids], DMT_VIA_MAX, "%s", via);
 	a->nids++;
 	return 0;
@@ -447,6 +458,27 @@ static void resolve_pci_node(const struct dmt_topo *t, enum dmt_profile p,
 	resolve_pci(t, p, &pd, a, f);
 }
 
+/* One iommus specifier: its first cell is the ID and every cell is kept (an
+ * arm-smmu SMR mask is the second); 0 cells name the IOMMU alone. */
+static int add_spec(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answer *a,
+		    const struct dmt_iommu_spec *s, size_t i, struct dmt_findings *f)
+{
+	char via[DMT_VIA_MAX];
+	size_t k = a->nids;
+
+	snprintf(via, sizeof(via), "iommus[%zu]@0x%llx", i, (unsigned long long)s->src_offset);
+	if (s->ncells == 0)
+		return claim_iommu(t, p, a, s->target, via, s->src_offset, true, f);
+	if (add_id(t, p, a, s->target, s->cells[0], via, s->src_offset, true, f))
+		return -EINVAL;
+	if (a->nids == k)
+		return 0;	/* dropped: TooManyIds */
+	a->id_ncells[k] = s->ncells;
+	for (uint32_t c = 1; c < s->ncells && c < 4; c++)
+		a->id_more[k][c - 1] = s->cells[c];
+	return 0;
+}
+
 static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 			     const struct dmt_device *d, struct dmt_answer *a,
 			     struct dmt_findings *f)
@@ -466,7 +498,6 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 	a->reason = DMT_L_NoTranslation;
 	for (size_t i = 0; i < n->niommus; i++) {
 		const struct dmt_iommu_spec *s = &n->iommus[i];
-		char via[DMT_VIA_MAX];
 
 		if (s->target < 0)
 			break;	/* of_parse_phandle_with_args fails: the loop ends */
@@ -480,16 +511,15 @@ static void resolve_platform(const struct dmt_topo *t, enum dmt_profile p,
 			a->reason = DMT_L_IommuUnavailable;
 			return;
 		}
-		snprintf(via, sizeof(via), "iommus[%zu]@0x%llx", i,
-			 (unsigned long long)s->src_offset);
-		if (add_id(t, p, a, s->target, s->ncells ? s->cells[0] : 0, via, s->src_offset, true, f)) {
+		if (add_spec(t, p, a, s, i, f)) {
 			a->reason = DMT_L_DTIommusMixedDrivers;
 			return;
 		}
 		if (t->iommus[s->target].xen_grant)
 			break;	/* of_iommu_xlate: NO_IOMMU; grant DMA reads entry 0 only */
 	}
-	a->found = a->nids > 0;
+	/* #iommu-cells = 0 gives an IOMMU without IDs (the driver needs none). */
+	a->found = a->iommu >= 0;
 	if (a->found)
 		a->reason = DMT_L_NONE;
 	check_deferral(t, p, a, f);

@@ -215,8 +215,9 @@ static int parse_result(const struct dmt_line *ln, size_t from, struct dmt_expec
 			return dmt_lang_fail(e, ln, "unknown result word '%.*s' (endpoint=, ids=, iommu=, msi=, none)", (int)t->n, t->s);
 		}
 	}
-	if (x->nids == 0)
-		return dmt_lang_fail(e, ln, "a result needs endpoint=... or none reason=LABEL");
+	/* iommu= alone: an IOMMU without IDs (#iommu-cells = 0). */
+	if (x->nids == 0 && !x->check_iommu)
+		return dmt_lang_fail(e, ln, "a result needs endpoint=..., iommu= or none reason=LABEL");
 	return 0;
 }
 

@@ -121,6 +121,8 @@ static void answer_text(const struct dmt_answer *a, char *out, size_t len)
 	}
 	for (size_t i = 0; i < a->nids && used < len; i++)
 		used += (size_t)snprintf(out + used, len - used, "%sendpoint=0x%x", i ? " " : "", a->ids[i]);
+	if (a->nids == 0 && used < len)
+		used += (size_t)snprintf(out + used, len - used, "iommu=%s", a->iommu_name);
 	if (a->has_msi && used < len)
 		snprintf(out + used, len - used, " msi=0x%x", a->msi_id);
 }

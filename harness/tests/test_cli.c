@@ -134,6 +134,52 @@ static void resolve_missing_node_and_too_many_aliases(void **state)
 	free(dtb);
 }
 
+/* Issue 15 items 3 and 11 (ported from the parallel resolver branch's test): every
+ * IOMMU and every specifier cell of a DT device, the host bridge a PCI answer came
+ * through, the identity MSI ID with msi-parent alone, and lint's bridge summary. */
+static void resolve_dt_details(void **state)
+{
+	static const char topo[] =
+		"dt-iommu smmu /smmu@9050000 cells 2\n"
+		"dt-iommu m2 /iommu@9060000 cells 1\n"
+		"dt-iommu its /intc/its@8080000 cells 1 msi-controller\n"
+		"bridge /pcie@10000000 domain 0\n"
+		"iommu-map 0x0 m2 0x0 0x10000\n"
+		"msi-parent its\n"
+		"node /soc/gpu@9300000 reg 0x9300000\n"
+		"iommus smmu 0x100 0x7c00\n"
+		"iommus m2 0x5\n";
+	char *src = temp_file(topo, strlen(topo));
+	char *dtb = strdup("/tmp/dmt-cli-dtb-XXXXXX");
+	struct run r;
+	int fd = mkstemp(dtb);
+
+	(void)state;
+	close(fd);
+	run_cmd(cmd_encode, &r, 6, "encode", "--to", "dtb", src, "-o", dtb);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 4, "resolve", dtb, "/soc/gpu@9300000", "0000:00:01.0");
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	assert_non_null(strstr(r.out, "/soc/gpu@9300000 endpoint=0x100 specifier=0x100,0x7c00 endpoint=0x5 "
+				      "iommu=/smmu@9050000 iommus=/smmu@9050000,/iommu@9060000 via="));
+	assert_non_null(strstr(r.out, "0000:00:01.0 endpoint=0x8 iommu=/iommu@9060000 via=iommu-map[0]"));
+	assert_non_null(strstr(r.out, " bridge=/pcie@10000000 msi=0x8 msi-via=identity"));
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 5, "resolve", "--json", dtb, "/soc/gpu@9300000", "0000:00:01.0");
+	assert_non_null(strstr(r.out, "\"specifiers\":[[256,31744],[5]]"));
+	assert_non_null(strstr(r.out, "\"iommus\":[\"/smmu@9050000\",\"/iommu@9060000\"]"));
+	assert_non_null(strstr(r.out, "\"bridge\":\"/pcie@10000000\""));
+	run_free(&r);
+	run_cmd(cmd_lint, &r, 2, "lint", dtb);
+	assert_non_null(strstr(r.out, "# PCI host bridge /pcie@10000000 -> segment 0000 (linux,pci-domain), buses 00-ff\n"));
+	run_free(&r);
+	unlink(src);
+	unlink(dtb);
+	free(src);
+	free(dtb);
+}
+
 static void lint_clean_table_exits_0(void **state)
 {
 	char *viot = q35_viot();
@@ -295,6 +341,7 @@ int main(void)
 		cmocka_unit_test(resolve_json_lines),
 		cmocka_unit_test(resolve_usage_errors_exit_2),
 		cmocka_unit_test(resolve_missing_node_and_too_many_aliases),
+		cmocka_unit_test(resolve_dt_details),
 		cmocka_unit_test(lint_clean_table_exits_0),
 		cmocka_unit_test(lint_bad_checksum_line_format),
 		cmocka_unit_test(lint_empty_and_missing_files),
