@@ -429,6 +429,10 @@ static const struct vstmt vector_statements[] = {
 
 static int vector_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
+	int vmm = dmt_vmm_stmt(v, ln, e);
+
+	if (vmm)
+		return vmm;
 	for (size_t i = 0; i < sizeof(vector_statements) / sizeof(vector_statements[0]); i++)
 		if (dmt_tok_eq(&ln->tok[0], vector_statements[i].word))
 			return vector_statements[i].fn(v, ln, e) ? -1 : 1;

@@ -108,6 +108,10 @@ size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_f
 
 /* The bytes the vector's topology becomes in one encoding (patches applied).
  * 0 with *out malloc'd; -1 when the encoding cannot express it (why filled). */
+/* vmm-dev, vmm-hotplug, vmm-bridge, viot-builder (reference/vector_vmm.c): 1 when
+ * the line was one of them and applied, 0 when not, -1 on error. */
+int dmt_vmm_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e);
+
 int dmt_vector_input(const struct dmt_vector *v, enum dmt_format fmt, uint8_t **out, size_t *len,
 		     char *why, size_t whylen);
 
