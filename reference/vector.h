@@ -22,6 +22,7 @@ enum dmt_expect_kind {
 	DMT_EXP_GRANT_RESULT,	/* grant-result ok|fail [LABEL...] */
 	DMT_EXP_DOMID,		/* domid DEVICE domid=N|none reason=LABEL [FLAGS] [warn LABEL...] */
 	DMT_EXP_GRANT_DECODE,	/* grant-decode ADDR [frames=N] ok|LABEL... */
+	DMT_EXP_DOMID_ENC,	/* domid-in ENC DEVICE domid=N|none reason=LABEL [differs] [warn LABEL...] */
 };
 
 #define DMT_VEC_GRANT_TEXT 192
@@ -55,6 +56,10 @@ struct dmt_expect {
 	bool guest_dom0, guest_force_grant, guest_pv, guest_before_2026;
 	uint64_t grant_addr;
 	uint32_t grant_frames;
+	/* domid-in: a seed-002 encoding (enum dmt_xd_kind), and whether it may differ
+	 * from the device tree's answer */
+	int xd_kind;
+	bool xd_differs;
 };
 
 struct dmt_vector {
@@ -77,6 +82,11 @@ struct dmt_vector {
 	size_t nqemu_devices;
 	char qemu_device[DMT_VEC_MAX_QEMU][DMT_VEC_QEMU_ARG];
 	char qemu_machine[DMT_VEC_QEMU_ARG];	/* extra -machine properties */
+	/* domid-patch / domid-truncate: damage to the seed-002 encodings' bytes */
+	uint32_t xd_patch_off;
+	size_t xd_patch_n;
+	uint8_t xd_patch[DMT_LANG_PATCH_BYTES];
+	uint32_t xd_truncate;		/* 0: keep the length */
 };
 
 void dmt_vector_init(struct dmt_vector *v);

@@ -1,5 +1,7 @@
-/* The `vmm-*` and `viot-builder` statements: the device list a VMM builder turns
- * into its own VIOT (reference/encode_viot_vmm.c, vectors/README.md). */
+/* Vector statements for real-input work (vectors/README.md): the `vmm-*` and
+ * `viot-builder` device list a VMM builder turns into its own VIOT
+ * (reference/encode_viot_vmm.c), and `domid-patch`/`domid-truncate`, damage to
+ * the seed-002 domid encodings (reference/xen_domid_enc.c). */
 #include "vector.h"
 
 #include <string.h>
@@ -63,6 +65,39 @@ static int st_builder(struct dmt_encode_opts *o, const struct dmt_line *ln, stru
 	return 0;
 }
 
+/* domid-patch OFFSET HEX: overwrite the seed-002 encoding's bytes (one patch). */
+static int st_xd_patch(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	uint64_t off;
+	const struct dmt_tok *t;
+
+	if (ln->ntok != 3 || !dmt_tok_u64(&ln->tok[1], 0xfff, &off) || ln->tok[2].n % 2 ||
+	    ln->tok[2].n / 2 > sizeof(v->xd_patch))
+		return dmt_lang_fail(e, ln, "usage: domid-patch OFFSET HEXBYTES (at most %zu bytes)", sizeof(v->xd_patch));
+	t = &ln->tok[2];
+	for (size_t i = 0; i < t->n; i += 2) {
+		int hi = dmt_hex_digit(t->s[i]), lo = dmt_hex_digit(t->s[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return dmt_lang_fail(e, ln, "domid-patch: not hex digits");
+		v->xd_patch[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	v->xd_patch_off = (uint32_t)off;
+	v->xd_patch_n = t->n / 2;
+	return 0;
+}
+
+/* domid-truncate LEN: keep only the first LEN bytes of the encoding. */
+static int st_xd_truncate(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	uint64_t n;
+
+	if (ln->ntok != 2 || !dmt_tok_u64(&ln->tok[1], 0x1000, &n) || n == 0)
+		return dmt_lang_fail(e, ln, "usage: domid-truncate LEN (1..4096)");
+	v->xd_truncate = (uint32_t)n;
+	return 0;
+}
+
 int dmt_vmm_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	const struct dmt_tok *w = &ln->tok[0];
@@ -76,6 +111,10 @@ int dmt_vmm_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lan
 		rc = st_bridge(&v->enc_opts.vmm, ln, e);
 	else if (dmt_tok_eq(w, "viot-builder"))
 		rc = st_builder(&v->enc_opts, ln, e);
+	else if (dmt_tok_eq(w, "domid-patch"))
+		rc = st_xd_patch(v, ln, e);
+	else if (dmt_tok_eq(w, "domid-truncate"))
+		rc = st_xd_truncate(v, ln, e);
 	else
 		return 0;
 	return rc ? -1 : 1;

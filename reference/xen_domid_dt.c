@@ -1,0 +1,89 @@
+/* A seed-002 encoding made from a device tree and read back: what a frontend
+ * would get from each encoding if the toolstack wrote the same backend map that
+ * the tree's iommu-map gives, so vectors can check that the encodings agree. */
+#include "xen_domid_enc.h"
+#include "dmatopo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The host bridge whose Linux domain and bus range hold d (first in DT order). */
+static const struct dmt_dt_bridge *bridge_of(const struct dmt_topo *t, const struct dmt_device *d)
+{
+	int32_t *dom = calloc(t->nbridges ? t->nbridges : 1, sizeof(*dom));
+	const struct dmt_dt_bridge *b = NULL;
+	uint32_t bus = d->rid >> 8;
+
+	if (!dom)
+		return NULL;
+	dmt_dt_linux_domains(t, dom);
+	for (size_t i = 0; i < t->nbridges && !b; i++)
+		if (dom[i] == (int32_t)d->segment && bus >= t->bridges[i].bus_start &&
+		    bus <= t->bridges[i].bus_end)
+			b = &t->bridges[i];
+	free(dom);
+	return b;
+}
+
+static void damage(uint8_t *buf, size_t *len, const struct dmt_xd_damage *dmg)
+{
+	if (!dmg)
+		return;
+	for (size_t i = 0; i < dmg->patch_n; i++)
+		if (dmg->patch_off + i < *len)
+			buf[dmg->patch_off + i] = dmg->patch[i];
+	if (dmg->truncate && dmg->truncate < *len)
+		*len = dmg->truncate;
+}
+
+static void read_back(enum dmt_xd_kind k, const struct dmt_xd_enc *map, const struct dmt_device *d,
+		      uint8_t *buf, size_t n, struct dmt_xd_answer *out, struct dmt_findings *f)
+{
+	struct dmt_xd_enc dec;
+
+	if (dmt_xd_decode(k, buf, n, &dec, f) != 0) {
+		out->found = false;
+		out->reason = DMT_L_XenDomidNotFound;
+		return;
+	}
+	/* Which RIDs the virtio-iommu covers is the VIOT's (or DT's) business: take
+	 * the map's ranges for that. */
+	if (k == DMT_XD_VIOMMU_CFG && dec.found) {
+		dec.n = map->n;
+		dec.mask = map->mask;
+		memcpy(dec.e, map->e, sizeof(dec.e));
+	}
+	out->found = dmt_xd_lookup(&dec, d->rid, &out->domid, &out->reason);
+}
+
+int dmt_xd_answer_dtb(const uint8_t *dtb, size_t len, enum dmt_xd_kind k, const struct dmt_device *d,
+		      const struct dmt_xd_damage *dmg, struct dmt_xd_answer *out, struct dmt_findings *f)
+{
+	struct dmt_decode_opts o = { .format = DMT_FMT_DTB };
+	struct dmt_findings ignored;
+	const struct dmt_dt_bridge *b;
+	struct dmt_xd_enc map;
+	struct dmt_topo t;
+	uint8_t *buf;
+	size_t n;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	dmt_findings_init(&ignored);	/* the DTB's own findings belong to `lint` */
+	if (dmt_decode(dtb, len, &o, &t, &ignored) == 0) {
+		memset(&map, 0, sizeof(map));
+		map.mask = 0xffff;
+		b = d->kind == DMT_DEV_PCI ? bridge_of(&t, d) : NULL;
+		if (b)
+			dmt_xd_map_from_dt(&t, b, &map);
+		if (dmt_xd_encode(k, &map, d->rid, &buf, &n, f) == 0) {
+			damage(buf, &n, dmg);
+			read_back(k, &map, d, buf, n, out, f);
+			free(buf);
+			rc = 0;
+		}
+	}
+	dmt_topo_free(&t);
+	dmt_findings_free(&ignored);
+	return rc;
+}
