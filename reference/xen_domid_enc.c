@@ -143,6 +143,7 @@ static int decode_map(const uint8_t *cfg, size_t len, size_t off, struct dmt_xd_
 	}
 	out->n = n;
 	out->found = true;
+	out->cap_off = (uint16_t)off;
 	return 0;
 }
 
@@ -155,6 +156,7 @@ static int decode_vndr(const uint8_t *cfg, size_t len, size_t off, struct dmt_xd
 		return bad(f, DMT_L_XenDomidCapTruncated, off,
 			   "vendor data capability: Cap Len or config space ends before Backend Domid");
 	out->domid = (uint16_t)get(l, V_DOMID, cfg, len, off);
+	out->cap_off = (uint16_t)off;
 	out->found = true;
 	dmt_report(f, DMT_L_XenDomidVendorDataDebug, off,
 		   "the domid is read from a virtio vendor data capability, which the spec reserves for debugging and reporting");

@@ -46,6 +46,7 @@ struct dmt_xd_enc {
 	size_t n;
 	struct dmt_xd_entry e[DMT_XD_MAX_ENTRIES];
 	uint16_t domid;			/* device-cap, viommu-config */
+	uint16_t cap_off;		/* where the capability was found (0: none) */
 };
 
 extern const struct dmt_layout dmt_xd_pci_header_layout;
@@ -99,7 +100,10 @@ struct dmt_xd_answer {
  * of the host bridge holding d, write it as encoding k, damage it (dmg may be
  * NULL), decode those bytes and look d up. Findings of the encoder and decoder go
  * to f. 0, or -1 when the DTB cannot be decoded or memory runs out. */
+/* The bytes encoding k of that map is for device d (what a toolstack would write). */
 struct dmt_device;
+int dmt_xd_encode_dtb(const uint8_t *dtb, size_t len, enum dmt_xd_kind k, const struct dmt_device *d,
+		      uint8_t **out, size_t *outlen, struct dmt_findings *f);
 int dmt_xd_answer_dtb(const uint8_t *dtb, size_t len, enum dmt_xd_kind k, const struct dmt_device *d,
 		      const struct dmt_xd_damage *dmg, struct dmt_xd_answer *out, struct dmt_findings *f);
 
