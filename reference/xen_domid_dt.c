@@ -3,27 +3,10 @@
  * the tree's iommu-map gives, so vectors can check that the encodings agree. */
 #include "xen_domid_enc.h"
 #include "dmatopo.h"
+#include "grant.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* The host bridge whose Linux domain and bus range hold d (first in DT order). */
-static const struct dmt_dt_bridge *bridge_of(const struct dmt_topo *t, const struct dmt_device *d)
-{
-	int32_t *dom = calloc(t->nbridges ? t->nbridges : 1, sizeof(*dom));
-	const struct dmt_dt_bridge *b = NULL;
-	uint32_t bus = d->rid >> 8;
-
-	if (!dom)
-		return NULL;
-	dmt_dt_linux_domains(t, dom);
-	for (size_t i = 0; i < t->nbridges && !b; i++)
-		if (dom[i] == (int32_t)d->segment && bus >= t->bridges[i].bus_start &&
-		    bus <= t->bridges[i].bus_end)
-			b = &t->bridges[i];
-	free(dom);
-	return b;
-}
 
 static void damage(uint8_t *buf, size_t *len, const struct dmt_xd_damage *dmg)
 {
@@ -69,7 +52,7 @@ static int map_of(const uint8_t *dtb, size_t len, const struct dmt_device *d, st
 	map->mask = 0xffff;
 	dmt_findings_init(&ignored);	/* the DTB's own findings belong to `lint` */
 	if (dmt_decode(dtb, len, &o, &t, &ignored) == 0) {
-		b = d->kind == DMT_DEV_PCI ? bridge_of(&t, d) : NULL;
+		b = d->kind == DMT_DEV_PCI ? dmt_gnt_pci_bridge(&t, d) : NULL;
 		if (b)
 			dmt_xd_map_from_dt(&t, b, map);
 		rc = 0;
