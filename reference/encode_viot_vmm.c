@@ -18,13 +18,14 @@ static const struct {
 	[DMT_VB_NONE] = { "dmatopo", { 0, "DMTOPO", "DMATOPO ", "DMT ", 1, 1 } },
 	/* acpi_table_begin: OEM revision 1, creator BXPC revision 1 */
 	[DMT_VB_QEMU] = { "qemu", { 0, "BOCHS ", "BXPC    ", "BXPC", 1, 1 } },
-	/* Sdt::new(*b"VIOT", 36, 0, *b"CLOUDH", *b"CHVIOT  ", 0); creator from its
-	 * own acpi_tables Sdt (RVAT) */
+	/* Sdt::new(*b"VIOT", 36, 0, *b"CLOUDH", *b"CHVIOT  ", 0). The creator ID and
+	 * revision come from its acpi_tables Sdt and were not checked here: RVAT 1 is
+	 * a stand-in (Linux and lint ignore both). */
 	[DMT_VB_CLOUD_HV] = { "cloud-hypervisor", { 0, "CLOUDH", "CHVIOT  ", "RVAT", 0, 1 } },
 	/* devices/src/virtio/iommu.rs generate_acpi: OEM_REVISION 1; dmesg shows CROS 0 */
 	[DMT_VB_CROSVM] = { "crosvm", { 0, "CROSVM", "CROSVMDT", "CROS", 1, 0 } },
 	/* acpi_tables::viot::VIOT::new: revision 1; the OEM fields are the caller's,
-	 * written here as cloud-hypervisor's */
+	 * written here as cloud-hypervisor's, the creator as above (a stand-in) */
 	[DMT_VB_ACPI_TABLES] = { "acpi-tables", { 1, "CLOUDH", "CHVIOT  ", "RVAT", 0, 1 } },
 };
 
