@@ -5,7 +5,7 @@
 # Usage: fuzz/seeds.sh DMATOPO ROOT OUTDIR
 tool=$1 root=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model,lspci}
+mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model,lspci,domid}
 n=0
 while IFS= read -r vec; do
 	name=$(echo "${vec#"$root"/vectors/}" | tr '/' '_')
@@ -38,4 +38,20 @@ while IFS= read -r g; do
 done < <(grep -l '^grant ' -r "$root/vectors" --include='*.vec' | sort)
 # lspci: the guest dumps the replay agent took (harness/tests/lspci/)
 cp "$root"/harness/tests/lspci/*.txt "$out/lspci/"
+# domid: each seed-002 encoding of every domid-in vector's device tree, behind the
+# byte that picks the encoding
+k=0
+for enc in host-bridge device-cap dummy-dev viommu-config; do
+	while IFS= read -r vec; do
+		name=$(basename "$vec" .vec)
+		"$tool" encode --to dtb "$vec" -o "$out/domid/tmp.dtb" 2>/dev/null || continue
+		dev=$(sed -n "s/^expect linux domid-in $enc \([^ ]*\) .*/\1/p" "$vec" | head -1)
+		[ -n "$dev" ] || continue
+		if "$tool" grant domid-enc encode "$enc" "$out/domid/tmp.dtb" "$dev" -o "$out/domid/tmp.cfg" >/dev/null 2>&1; then
+			{ printf "\\$(printf %03o $k)"; cat "$out/domid/tmp.cfg"; } >"$out/domid/$name.$enc"
+		fi
+	done < <(grep -l "^expect linux domid-in" -r "$root/vectors" --include='*.vec' | sort)
+	k=$((k + 1))
+done
+rm -f "$out/domid/tmp.dtb" "$out/domid/tmp.cfg"
 echo "seeds.sh: $n encoded inputs from $(find "$root/vectors" -name '*.vec' | wc -l) vectors"

@@ -24,6 +24,8 @@ int cmd_decode(int argc, char **argv, FILE *out, FILE *err);
 int cmd_lint(int argc, char **argv, FILE *out, FILE *err);
 int cmd_resolve(int argc, char **argv, FILE *out, FILE *err);
 int cmd_grant(int argc, char **argv, FILE *out, FILE *err);
+/* `grant domid-enc`: harness/cmd_domid_enc.c */
+int dmt_cmd_grant_domid_enc(int argc, char **argv, FILE *out, FILE *err);
 int cmd_extract(int argc, char **argv, FILE *out, FILE *err);
 int cmd_encode(int argc, char **argv, FILE *out, FILE *err);
 int cmd_vectors(int argc, char **argv, FILE *out, FILE *err);

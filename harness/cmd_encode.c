@@ -8,13 +8,18 @@
 static void encode_help(FILE *out)
 {
 	fprintf(out,
-		"usage: dmatopo encode --to viot|vtopo|dtb [--vtopo-version 2|3] FILE -o OUT\n\n"
+		"usage: dmatopo encode --to viot|vtopo|dtb [--vtopo-version 2|3]\n"
+		"                      [--builder qemu|cloud-hypervisor|crosvm|acpi-tables] FILE -o OUT\n\n"
 		"Write the topology FILE describes (the language of vectors/README.md; a *.vec\n"
 		"vector works too, its vector statements are ignored here) as a VIOT table with\n"
 		"a correct checksum, a virtio-iommu config blob with the built-in topology, or a\n"
 		"DTB, applying the file's patch lines for that encoding. Exit status 0 when\n"
 		"written, 1 when the encoding cannot express the topology, 2 on usage, syntax or\n"
-		"I/O errors.\n");
+		"I/O errors.\n\n"
+		"--builder writes, with --to viot, the VIOT that VMM writes for the file's\n"
+		"`viommu NAME pci SBDF` and `vmm-dev SBDF` list (`vmm-hotplug BUS` for crosvm,\n"
+		"`vmm-bridge FIRST LAST` host bridges for QEMU): its header IDs, revision,\n"
+		"node order and endpoint numbering.\n");
 }
 
 int dmt_write_file(const char *path, const uint8_t *buf, size_t len, FILE *err)
@@ -67,6 +72,7 @@ int cmd_encode(int argc, char **argv, FILE *out, FILE *err)
 	const char *path = NULL, *outp = NULL;
 	enum dmt_format fmt = DMT_FMT_UNKNOWN;
 	unsigned version = 0;
+	enum dmt_viot_builder builder = DMT_VB_NONE;
 	struct dmt_vector *v;
 	char why[DMT_WHY_MAX] = "";
 	uint8_t *bytes;
@@ -80,6 +86,11 @@ int cmd_encode(int argc, char **argv, FILE *out, FILE *err)
 		} else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
 			if (dmt_format_parse(argv[++i], &fmt)) {
 				fprintf(err, "dmatopo encode: --to takes viot, vtopo or dtb\n");
+				return DMT_EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--builder") == 0 && i + 1 < argc) {
+			if (dmt_viot_builder_parse(argv[++i], &builder)) {
+				fprintf(err, "dmatopo encode: --builder takes qemu, cloud-hypervisor, crosvm or acpi-tables\n");
 				return DMT_EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
@@ -112,6 +123,8 @@ int cmd_encode(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (version)
 		v->enc_opts.vtopo_version = version;
+	if (builder != DMT_VB_NONE)
+		v->enc_opts.viot_builder = builder;
 	if (dmt_vector_input(v, fmt, &bytes, &len, why, sizeof(why))) {
 		fprintf(err, "dmatopo encode: %s: cannot encode as %s: %s\n", path, dmt_format_name(fmt), why);
 		rc = DMT_EXIT_FINDINGS;

@@ -14,7 +14,8 @@ static void grant_help(FILE *out)
 		"       dmatopo grant decode [--frames N] ADDR\n"
 		"       dmatopo grant run FILE\n"
 		"       dmatopo grant domid [--dom0] [--force-grant] [--pv] [--before-2026] FILE.dtb DEVICE...\n"
-		"       dmatopo grant domid [options] --lspci DUMP FILE.dtb [SSSS:BB:DD.F...]\n\n"
+		"       dmatopo grant domid [options] --lspci DUMP FILE.dtb [SSSS:BB:DD.F...]\n"
+		"       dmatopo grant domid-enc decode|encode ENC ...   (seed 002 encodings)\n\n"
 		"Xen grant DMA as Linux drivers/xen/grant-dma-ops.c does it: a DMA address is\n"
 		"1<<63 | ref<<12 | offset%%4096, grants are 4K whatever the guest page size.\n"
 		"'dmatopo grant SUBCOMMAND --help' describes each subcommand.\n"
@@ -328,6 +329,7 @@ int cmd_grant(int argc, char **argv, FILE *out, FILE *err)
 		{ "decode", do_decode },
 		{ "run", do_run },
 		{ "domid", do_domid },
+		{ "domid-enc", dmt_cmd_grant_domid_enc },
 	};
 
 	if (argc < 2) {

@@ -22,6 +22,8 @@ int dmt_encode(const struct dmt_topo *t, enum dmt_format fmt, const struct dmt_e
 {
 	switch (fmt) {
 	case DMT_FMT_VIOT:
+		if (o && o->viot_builder != DMT_VB_NONE)
+			return dmt_encode_viot_vmm(t, o, out, len, why, whylen);
 		return dmt_encode_viot(t, out, len, why, whylen);
 	case DMT_FMT_VTOPO:
 		return dmt_encode_vtopo(t, o, out, len, why, whylen);

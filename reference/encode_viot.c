@@ -53,7 +53,7 @@ static void put_node_header(const struct dmt_layout *l, uint8_t *buf, size_t off
 	dmt_field_put(l, DMT_VIOT_N_LENGTH, buf, off, l->size);
 }
 
-static void put_iommu(const struct dmt_iommu *m, uint8_t *buf, size_t off)
+void dmt_viot_put_iommu(const struct dmt_iommu *m, uint8_t *buf, size_t off)
 {
 	if (m->kind == DMT_IOMMU_VIRTIO_PCI) {
 		const struct dmt_layout *l = &dmt_viot_virtio_pci_layout;
@@ -69,7 +69,7 @@ static void put_iommu(const struct dmt_iommu *m, uint8_t *buf, size_t off)
 	}
 }
 
-static void put_range(const struct dmt_pci_range *r, uint16_t out_node, uint8_t *buf, size_t off)
+void dmt_viot_put_range(const struct dmt_pci_range *r, uint16_t out_node, uint8_t *buf, size_t off)
 {
 	const struct dmt_layout *l = &dmt_viot_pci_range_layout;
 
@@ -92,21 +92,26 @@ static void put_mmio(const struct dmt_mmio_ep *m, uint16_t out_node, uint8_t *bu
 	dmt_field_put(l, DMT_VIOT_ME_OUTPUT_NODE, buf, off, out_node);
 }
 
-static void put_header(uint8_t *buf, size_t len, size_t nodes)
+void dmt_viot_put_header(uint8_t *buf, size_t len, size_t nodes, const struct dmt_viot_ids *ids)
 {
 	const struct dmt_layout *l = &dmt_viot_header_layout;
 
 	dmt_field_put_bytes(l, DMT_VIOT_H_SIGNATURE, buf, 0, "VIOT", 4);
 	dmt_field_put(l, DMT_VIOT_H_LENGTH, buf, 0, len);
-	dmt_field_put(l, DMT_VIOT_H_REVISION, buf, 0, DMT_VIOT_REVISION);
-	dmt_field_put_bytes(l, DMT_VIOT_H_OEM_ID, buf, 0, "DMTOPO", 6);
-	dmt_field_put_bytes(l, DMT_VIOT_H_OEM_TABLE_ID, buf, 0, "DMATOPO ", 8);
-	dmt_field_put(l, DMT_VIOT_H_OEM_REVISION, buf, 0, 1);
-	dmt_field_put_bytes(l, DMT_VIOT_H_CREATOR_ID, buf, 0, "DMT ", 4);
-	dmt_field_put(l, DMT_VIOT_H_CREATOR_REVISION, buf, 0, 1);
+	dmt_field_put(l, DMT_VIOT_H_REVISION, buf, 0, ids->revision);
+	dmt_field_put_bytes(l, DMT_VIOT_H_OEM_ID, buf, 0, ids->oem_id, 6);
+	dmt_field_put_bytes(l, DMT_VIOT_H_OEM_TABLE_ID, buf, 0, ids->oem_table_id, 8);
+	dmt_field_put(l, DMT_VIOT_H_OEM_REVISION, buf, 0, ids->oem_revision);
+	dmt_field_put_bytes(l, DMT_VIOT_H_CREATOR_ID, buf, 0, ids->creator_id, 4);
+	dmt_field_put(l, DMT_VIOT_H_CREATOR_REVISION, buf, 0, ids->creator_revision);
 	dmt_field_put(l, DMT_VIOT_H_NODE_COUNT, buf, 0, nodes);
 	dmt_field_put(l, DMT_VIOT_H_NODE_OFFSET, buf, 0, DMT_VIOT_HEADER_SIZE);
 }
+
+static const struct dmt_viot_ids own_ids = {
+	.revision = DMT_VIOT_REVISION, .oem_id = "DMTOPO", .oem_table_id = "DMATOPO ",
+	.creator_id = "DMT ", .oem_revision = 1, .creator_revision = 1,
+};
 
 int dmt_encode_viot(const struct dmt_topo *t, uint8_t **out, size_t *len, char *why, size_t whylen)
 {
@@ -135,14 +140,14 @@ int dmt_encode_viot(const struct dmt_topo *t, uint8_t **out, size_t *len, char *
 	off = DMT_VIOT_HEADER_SIZE;
 	for (size_t i = 0; i < t->niommus; i++) {
 		iommu_off[i] = (uint16_t)off;
-		put_iommu(&t->iommus[i], buf, off);
+		dmt_viot_put_iommu(&t->iommus[i], buf, off);
 		off += iommu_node_size(&t->iommus[i]);
 	}
 	for (size_t k = 0; order && k < t->nranges + t->nmmio; k++) {
 		if (order[k].is_range) {
 			const struct dmt_pci_range *r = &t->ranges[order[k].idx];
 
-			put_range(r, r->iommu >= 0 ? iommu_off[r->iommu] : 0, buf, off);
+			dmt_viot_put_range(r, r->iommu >= 0 ? iommu_off[r->iommu] : 0, buf, off);
 			off += DMT_VIOT_PCI_RANGE_SIZE;
 		} else {
 			const struct dmt_mmio_ep *m = &t->mmio[order[k].idx];
@@ -152,7 +157,7 @@ int dmt_encode_viot(const struct dmt_topo *t, uint8_t **out, size_t *len, char *
 		}
 	}
 	free(order);
-	put_header(buf, size, t->niommus + t->nranges + t->nmmio);
+	dmt_viot_put_header(buf, size, t->niommus + t->nranges + t->nmmio, &own_ids);
 	dmt_acpi_fix_checksum(buf, size);
 	free(iommu_off);
 	*out = buf;

@@ -235,4 +235,8 @@ int dmt_gnt_domid_dtb(const uint8_t *buf, size_t len, const struct dmt_device *d
 		      const struct dmt_gnt_guest *gu, struct dmt_gnt_domid *out,
 		      struct dmt_findings *f);
 
+/* The host bridge holding PCI device d as the grant code picks it (first in DT
+ * order whose Linux domain and bus range hold it), or NULL. */
+const struct dmt_dt_bridge *dmt_gnt_pci_bridge(const struct dmt_topo *t, const struct dmt_device *d);
+
 #endif

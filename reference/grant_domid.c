@@ -191,3 +191,8 @@ int dmt_gnt_domid_dtb(const uint8_t *buf, size_t len, const struct dmt_device *d
 	dmt_topo_free(&t);
 	return rc;
 }
+
+const struct dmt_dt_bridge *dmt_gnt_pci_bridge(const struct dmt_topo *t, const struct dmt_device *d)
+{
+	return find_bridge(t, d);
+}

@@ -1,5 +1,6 @@
 /* Vector files: parsing (the grammar is in vectors/README.md). */
 #include "vector.h"
+#include "xen_domid_enc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -373,6 +374,30 @@ static int parse_domid(const struct dmt_line *ln, struct dmt_expect *x, struct d
 	return 0;
 }
 
+/* domid-in ENC DEVICE RESULT [differs] ...: the domid line without ENC and differs,
+ * parsed as a domid expectation. */
+static int parse_domid_in(const struct dmt_line *ln, struct dmt_expect *x, struct dmt_lang_error *e)
+{
+	struct dmt_line s = *ln;
+	char name[32];
+	enum dmt_xd_kind k;
+
+	if (ln->ntok < 6 || !dmt_tok_copy(&ln->tok[3], name, sizeof(name)) || dmt_xd_kind_parse(name, &k))
+		return dmt_lang_fail(e, ln, "usage: expect linux domid-in host-bridge|device-cap|dummy-dev|viommu-config DEVICE RESULT [differs] [warn LABEL...]");
+	x->xd_kind = (int)k;
+	s.ntok = 0;
+	for (size_t i = 0; i < ln->ntok; i++) {
+		if (i == 3)
+			continue;
+		if (i > 4 && dmt_tok_eq(&ln->tok[i], "differs")) {
+			x->xd_differs = true;
+			continue;
+		}
+		s.tok[s.ntok++] = ln->tok[i];
+	}
+	return parse_domid(&s, x, e);
+}
+
 static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
 	struct dmt_expect *x;
@@ -395,6 +420,10 @@ static int st_expect(struct dmt_vector *v, const struct dmt_line *ln, struct dmt
 	} else if (dmt_tok_eq(&ln->tok[2], "grant-decode")) {
 		x->kind = DMT_EXP_GRANT_DECODE;
 		if (parse_grant_decode(ln, x, e))
+			return -1;
+	} else if (dmt_tok_eq(&ln->tok[2], "domid-in")) {
+		x->kind = DMT_EXP_DOMID_ENC;
+		if (parse_domid_in(ln, x, e))
 			return -1;
 	} else if (dmt_tok_eq(&ln->tok[2], "domid")) {
 		x->kind = DMT_EXP_DOMID;
@@ -436,6 +465,10 @@ static const struct vstmt vector_statements[] = {
 
 static int vector_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
+	int vmm = dmt_vmm_stmt(v, ln, e);
+
+	if (vmm)
+		return vmm;
 	for (size_t i = 0; i < sizeof(vector_statements) / sizeof(vector_statements[0]); i++)
 		if (dmt_tok_eq(&ln->tok[0], vector_statements[i].word))
 			return vector_statements[i].fn(v, ln, e) ? -1 : 1;
@@ -447,7 +480,8 @@ static bool needs_topology(const struct dmt_vector *v)
 	for (size_t i = 0; i < v->nexpect; i++) {
 		enum dmt_expect_kind k = v->expect[i].kind;
 
-		if (k == DMT_EXP_RESOLVE || k == DMT_EXP_LINT || k == DMT_EXP_NO_LINT || k == DMT_EXP_DOMID)
+		if (k == DMT_EXP_RESOLVE || k == DMT_EXP_LINT || k == DMT_EXP_NO_LINT || k == DMT_EXP_DOMID ||
+		    k == DMT_EXP_DOMID_ENC)
 			return true;
 	}
 	return v->nexpect == 0;

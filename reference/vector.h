@@ -22,6 +22,7 @@ enum dmt_expect_kind {
 	DMT_EXP_GRANT_RESULT,	/* grant-result ok|fail [LABEL...] */
 	DMT_EXP_DOMID,		/* domid DEVICE domid=N|none reason=LABEL [FLAGS] [warn LABEL...] */
 	DMT_EXP_GRANT_DECODE,	/* grant-decode ADDR [frames=N] ok|LABEL... */
+	DMT_EXP_DOMID_ENC,	/* domid-in ENC DEVICE domid=N|none reason=LABEL [differs] [warn LABEL...] */
 };
 
 #define DMT_VEC_GRANT_TEXT 192
@@ -56,6 +57,10 @@ struct dmt_expect {
 	bool guest_dom0, guest_force_grant, guest_pv, guest_before_2026;
 	uint64_t grant_addr;
 	uint32_t grant_frames;
+	/* domid-in: a seed-002 encoding (enum dmt_xd_kind), and whether it may differ
+	 * from the device tree's answer */
+	int xd_kind;
+	bool xd_differs;
 };
 
 struct dmt_vector {
@@ -78,6 +83,11 @@ struct dmt_vector {
 	size_t nqemu_devices;
 	char qemu_device[DMT_VEC_MAX_QEMU][DMT_VEC_QEMU_ARG];
 	char qemu_machine[DMT_VEC_QEMU_ARG];	/* extra -machine properties */
+	/* domid-patch / domid-truncate: damage to the seed-002 encodings' bytes */
+	uint32_t xd_patch_off;
+	size_t xd_patch_n;
+	uint8_t xd_patch[DMT_LANG_PATCH_BYTES];
+	uint32_t xd_truncate;		/* 0: keep the length */
 };
 
 void dmt_vector_init(struct dmt_vector *v);
@@ -109,6 +119,10 @@ size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_f
 
 /* The bytes the vector's topology becomes in one encoding (patches applied).
  * 0 with *out malloc'd; -1 when the encoding cannot express it (why filled). */
+/* vmm-dev, vmm-hotplug, vmm-bridge, viot-builder (reference/vector_vmm.c): 1 when
+ * the line was one of them and applied, 0 when not, -1 on error. */
+int dmt_vmm_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e);
+
 int dmt_vector_input(const struct dmt_vector *v, enum dmt_format fmt, uint8_t **out, size_t *len,
 		     char *why, size_t whylen);
 

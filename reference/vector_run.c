@@ -2,6 +2,7 @@
  * encodings agree with each other. Results go to a callback; no I/O here. */
 #include "vector.h"
 #include "grant.h"
+#include "xen_domid_enc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -352,7 +353,7 @@ static void check_scopes(struct run *r, const struct decoded *d, uint8_t profile
 		bool any = false;
 
 		if (!(x->profiles & profiles) || x->kind == DMT_EXP_GRANT_LINE ||
-		    x->kind == DMT_EXP_GRANT_RESULT || x->kind == DMT_EXP_DOMID ||
+		    x->kind == DMT_EXP_GRANT_RESULT || x->kind == DMT_EXP_DOMID || x->kind == DMT_EXP_DOMID_ENC ||
 		    x->kind == DMT_EXP_GRANT_DECODE)
 			continue;
 		for (size_t k = 0; k < NFORMATS; k++)
@@ -545,6 +546,68 @@ static void run_domids(struct run *r, uint8_t profiles)
 	free(dtb);
 }
 
+/* Compare one seed-002 answer with the expectation and with the device tree's. */
+static void judge_domid_enc(struct run *r, const struct dmt_expect *x, const char *what,
+			    const struct dmt_xd_answer *a, const struct dmt_gnt_domid *dt)
+{
+	bool agree = a->found == dt->found && (!a->found || a->domid == dt->domid);
+
+	if (a->found != x->found || (x->found ? a->domid != x->domid : a->reason != x->reason)) {
+		if (a->found)
+			emit(r, false, x->line, what, "got domid=%u", a->domid);
+		else
+			emit(r, false, x->line, what, "got none reason=%s", dmt_label_name(a->reason));
+	} else if (agree == x->xd_differs) {
+		emit(r, false, x->line, what, "%s the device tree (%s%u)%s",
+		     agree ? "agrees with" : "disagrees with", dt->found ? "domid=" : "none, ",
+		     dt->found ? dt->domid : 0u, agree ? " but the line says differs" : "");
+	} else {
+		if (!x->found && r->seen)
+			r->seen[x->reason] = true;
+		emit(r, true, x->line, what, NULL);
+	}
+}
+
+/* domid-in expectations: the vector's DT map written in a seed-002 encoding, read
+ * back, and checked against the expectation and against the DT answer. */
+static void run_domid_encs(struct run *r, uint8_t profiles)
+{
+	const struct dmt_vector *v = r->v;
+	const struct dmt_xd_damage dmg = { v->xd_patch_off, v->xd_patch_n, v->xd_patch, v->xd_truncate };
+	const struct dmt_gnt_guest gu = { 0 };
+	char what[160], why[DMT_WHY_MAX] = "";
+	uint8_t *dtb = NULL;
+	size_t len = 0;
+	bool have = false, tried = false;
+
+	for (size_t xi = 0; xi < v->nexpect; xi++) {
+		const struct dmt_expect *x = &v->expect[xi];
+		struct dmt_xd_answer a;
+		struct dmt_gnt_domid dt;
+		struct dmt_findings f;
+
+		if (x->kind != DMT_EXP_DOMID_ENC || !(x->profiles & profiles))
+			continue;
+		if (!tried) {
+			tried = true;
+			have = dmt_vector_input(v, DMT_FMT_DTB, &dtb, &len, why, sizeof(why)) == 0;
+		}
+		snprintf(what, sizeof(what), "line %u domid-in %s %s", x->line,
+			 dmt_xd_kind_name((enum dmt_xd_kind)x->xd_kind), x->device_text);
+		dmt_findings_init(&f);
+		if (!have || dmt_xd_answer_dtb(dtb, len, (enum dmt_xd_kind)x->xd_kind, &x->dev, &dmg, &a, &f)) {
+			emit(r, false, x->line, what, "no device tree: %s", why);
+		} else if (labels_present(r, x, &f, what)) {
+			dmt_findings_free(&f);
+			dmt_findings_init(&f);
+			dmt_gnt_domid_dtb(dtb, len, &x->dev, &gu, &dt, &f);
+			judge_domid_enc(r, x, what, &a, &dt);
+		}
+		dmt_findings_free(&f);
+	}
+	free(dtb);
+}
+
 size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_fn fn, void *ctx,
 		      bool *seen)
 {
@@ -570,6 +633,7 @@ size_t dmt_vector_run(const struct dmt_vector *v, uint8_t profiles, dmt_result_f
 	if (v->grant_len)
 		run_grant(&r, profiles);
 	run_domids(&r, profiles);
+	run_domid_encs(&r, profiles);
 	run_grant_decodes(&r, profiles);
 	for (size_t xi = 0; xi < v->nexpect; xi++) {
 		const struct dmt_expect *x = &v->expect[xi];

@@ -177,6 +177,42 @@ static void encoders_refuse_what_they_cannot_express(void **state)
 	dmt_vector_free(&v);
 }
 
+/* Each VMM builder's table is lint-clean (no warning, no error) for a device list
+ * on one segment, and carries that VMM's header IDs and revision. */
+static void vmm_builders_write_clean_tables(void **state)
+{
+	static const struct {
+		enum dmt_viot_builder b;
+		const char *oem;
+		uint8_t rev;
+		size_t nodes;
+	} want[] = {
+		{ DMT_VB_QEMU, "BOCHS BXPC    ", 0, 2 },
+		{ DMT_VB_CLOUD_HV, "CLOUDHCHVIOT  ", 0, 3 },
+		{ DMT_VB_CROSVM, "CROSVMCROSVMDT", 0, 4 },
+		{ DMT_VB_ACPI_TABLES, "CLOUDHCHVIOT  ", 1, 3 },
+	};
+	struct dmt_vector v;
+	struct dmt_topo t;
+	uint8_t *a;
+	size_t la;
+	char why[DMT_WHY_MAX];
+
+	(void)state;
+	parse_or_die("viommu v pci 0000:00:02.0\nvmm-dev 0000:00:04.0\nvmm-dev 0000:00:03.0\nvmm-hotplug 1\n", &v);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		v.enc_opts.viot_builder = want[i].b;
+		assert_int_equal(dmt_encode(&v.lang.topo, DMT_FMT_VIOT, &v.enc_opts, &a, &la, why, sizeof(why)), 0);
+		assert_memory_equal(a + 10, want[i].oem, 14);
+		assert_int_equal(a[8], want[i].rev);
+		decode_or_die(a, la, DMT_FMT_VIOT, &t, true);
+		assert_int_equal(t.niommus + t.nranges, want[i].nodes);
+		free(a);
+		dmt_topo_free(&t);
+	}
+	dmt_vector_free(&v);
+}
+
 static void language_errors_name_the_line(void **state)
 {
 	static const struct {
@@ -215,6 +251,7 @@ int main(void)
 		cmocka_unit_test(dtb_roundtrip_keeps_maps),
 		cmocka_unit_test(encoders_refuse_what_they_cannot_express),
 		cmocka_unit_test(language_errors_name_the_line),
+		cmocka_unit_test(vmm_builders_write_clean_tables),
 	};
 	return cmocka_run_group_tests_name("encode", tests, NULL, NULL);
 }
