@@ -24,6 +24,12 @@ static void resolve_help(FILE *out)
 		"or is cut short gives a finding and exit 1, as does a named device not in it.\n"
 		"--json prints one JSON object per device instead. The linux profile is what\n"
 		"Linux 6.1 computes; spec is the strict reading of the specification.\n"
+		"For VIOT, linux follows \"ACPI: VIOT: Initialize the correct IOMMU fwspec\"\n"
+		"(47d26684185d, v6.4, backported to 6.1.y from about 6.1.28; Debian's 6.1.192 has\n"
+		"it): an alias's endpoint ID goes to the device's own fwspec, not the bridge's.\n"
+		"Older 6.1 releases filed it under the bridge. When the alias walk stops at an\n"
+		"alias no range matches, after IDs were added, the answer says walk-stopped=BDF:\n"
+		"Linux then reports the device's IOMMU configuration as failed.\n"
 		"Exit status 0 when every device was resolved (with or without an IOMMU), 1 when\n"
 		"the input could not be decoded at all, 2 on usage or I/O errors.\n");
 }
@@ -75,6 +81,10 @@ static void print_text(FILE *out, const struct dmt_topo *t, const char *dev,
 		fprintf(out, " bridge=%s", t->bridges[a->bridge].path);
 	if (a->node_disabled)
 		fprintf(out, " node-disabled");
+	if (a->walk_stopped)
+		fprintf(out, " walk-stopped=%02x:%02x.%x (Linux fails the device's IOMMU configuration)",
+			a->walk_stopped_rid >> 8, (a->walk_stopped_rid >> 3) & 0x1f,
+			a->walk_stopped_rid & 7);
 	if (a->has_msi)
 		fprintf(out, " msi=0x%x msi-via=%s", a->msi_id, a->msi_via);
 	fputc('\n', out);
@@ -122,6 +132,10 @@ static void print_json(FILE *out, const struct dmt_topo *t, const char *dev, enu
 	}
 	if (a->node_disabled)
 		fprintf(out, ",\"node_disabled\":true");
+	if (a->walk_stopped)
+		fprintf(out, ",\"walk_stopped\":\"%02x:%02x.%x\",\"linux_configures\":false",
+			a->walk_stopped_rid >> 8, (a->walk_stopped_rid >> 3) & 0x1f,
+			a->walk_stopped_rid & 7);
 	if (a->has_msi) {
 		fprintf(out, ",\"msi\":%u,\"msi_via\":", a->msi_id);
 		dmt_print_json_string(out, a->msi_via);

@@ -96,6 +96,10 @@ struct dmt_answer {
 	 * first); a specifier of 0 cells names the IOMMU and adds no ID. */
 	uint32_t id_ncells[DMT_MAX_IDS];
 	uint32_t id_more[DMT_MAX_IDS][3];
+	/* VIOT linux: the alias walk stopped at walk_stopped_rid after IDs were added;
+	 * acpi_iommu_configure_id then reports failure for the device. */
+	bool walk_stopped;
+	uint16_t walk_stopped_rid;
 };
 
 /* Which IOMMU translates the device and under which endpoint IDs, per profile.

@@ -134,6 +134,8 @@ static void linux_stopped(struct dmt_answer *a, struct dmt_findings *f, enum dmt
 		a->reason = why;
 		return;
 	}
+	a->walk_stopped = true;
+	a->walk_stopped_rid = rid;
 	fmt_rid(b, sizeof(b), seg, rid);
 	dmt_report(f, DMT_L_VIOTAliasWalkStopped, DMT_NO_OFFSET,
 		   "%s: %s after %zu ID(s); pci_for_each_dma_alias stops and acpi_iommu_configure_id reports failure",

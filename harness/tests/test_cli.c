@@ -52,6 +52,15 @@ static void resolve_prints_endpoints_and_none(void **state)
 	assert_non_null(strstr(r.out, "0000:02:03.0+02:00.0 endpoint=0x218 endpoint=0x200 iommu="));
 	assert_non_null(strstr(r.out, "0000:00:02.0 none reason=IommuIsSelf\n"));
 	run_free(&r);
+	/* an alias no range matches stops Linux's walk after 0x218: the line says so
+	 * (issue 13 item 4d) */
+	run_cmd(cmd_resolve, &r, 3, "resolve", viot, "0000:02:03.0+03:00.0+02:00.0");
+	assert_non_null(strstr(r.out, "endpoint=0x218 iommu="));
+	assert_non_null(strstr(r.out, " walk-stopped=03:00.0 (Linux fails"));
+	run_free(&r);
+	run_cmd(cmd_resolve, &r, 4, "resolve", "--json", viot, "0000:02:03.0+03:00.0+02:00.0");
+	assert_non_null(strstr(r.out, "\"walk_stopped\":\"03:00.0\",\"linux_configures\":false"));
+	run_free(&r);
 	/* the spec profile does not walk aliases */
 	run_cmd(cmd_resolve, &r, 5, "resolve", "--profile", "spec", viot, "0000:02:03.0+02:00.0");
 	assert_int_equal(r.rc, DMT_EXIT_OK);

@@ -637,6 +637,9 @@ static void alias_walk_stops_at_unmatched_alias(void **state)
 	a = res(&c, LINUX, "02:03.0+01:00.0+02:00.0");
 	expect_ids(&a, 1, (const uint32_t[]){ 0x18 });
 	expect_label(&c, DMT_L_VIOTAliasWalkStopped);
+	/* the answer itself says so, for resolve's text and JSON (issue 13 item 4d) */
+	assert_true(a.walk_stopped);
+	assert_int_equal(a.walk_stopped_rid, 0x0100);
 	/* the RID itself matches nothing: nothing is added even though an alias would */
 	expect_none(&c, LINUX, "01:03.0+02:00.0", DMT_L_NoTranslation);
 	ctx_free(&c);
