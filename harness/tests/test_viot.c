@@ -1356,12 +1356,41 @@ static void truncated_header_checks_checksum_too(void **state)
 	tb_free(&b);
 }
 
+/* Issue 13 item 4c: a node whose Output Node field is cut by the table end is one
+ * VIOTNodeOverflow, not two, whether the cut falls inside the field or before it,
+ * and whether the bytes after the table are in the input or not. (Not reproduced
+ * on this tree; the count is pinned so that it cannot come back.) */
+static void cut_output_node_is_one_overflow(void **state)
+{
+	static const size_t cuts[] = { 64 + 16, 64 + 17, 64 + 23 };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+		for (int trailing = 0; trailing < 2; trailing++) {
+			struct tb b;
+			struct ctx c;
+			size_t n = 0;
+
+			tb_one_range(&b);
+			tb_cut(&b, cuts[k]);
+			dec(&c, b.buf, trailing ? b.len : cuts[k]);
+			for (size_t i = 0; i < c.f.count; i++)
+				n += c.f.items[i].label == DMT_L_VIOTNodeOverflow;
+			asserted[DMT_L_VIOTNodeOverflow] = true;
+			assert_int_equal(n, 1);
+			ctx_free(&c);
+			tb_free(&b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(layouts_cover_every_byte_once),
 		cmocka_unit_test(decode_cuts_field_at_short_node_end),
 		cmocka_unit_test(truncated_header_checks_checksum_too),
+		cmocka_unit_test(cut_output_node_is_one_overflow),
 		cmocka_unit_test(layout_field_kinds),
 		cmocka_unit_test(qemu_q35_table),
 		cmocka_unit_test(path_device_is_kind_mismatch),
