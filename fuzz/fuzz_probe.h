@@ -93,8 +93,8 @@ static inline void resolve_probes(const struct dmt_topo *t)
 	for (size_t i = 0; i < n; i++)
 		for (int p = 0; p < DMT_PROFILE_COUNT; p++)
 			if (dmt_resolve(t, (enum dmt_profile)p, &probes[i], &a, &f) == 0 && a.found &&
-			    (a.nids == 0 || a.nids > DMT_MAX_IDS))
-				abort();	/* an answer with no IDs is not an answer */
+			    ((a.nids == 0 && a.iommu < 0) || a.nids > DMT_MAX_IDS))
+				abort();	/* an answer names an IOMMU (#iommu-cells 0: no ID) */
 	dmt_findings_free(&f);
 }
 
