@@ -1,6 +1,8 @@
 /* dmatopo grant domid-enc: seed 002's experimental domid encodings from and to
  * raw config-space bytes (reference/xen_domid_enc.c). */
 #include "cli.h"
+#include "lspci.h"
+#include "lspci_check.h"
 #include "xen_domid_enc.h"
 
 #include <stdlib.h>
@@ -10,12 +12,17 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: dmatopo grant domid-enc decode ENC CONFIG [DEVICE...]\n"
+		"       dmatopo grant domid-enc decode ENC --lspci DUMP SSSS:BB:DD.F [DEVICE...]\n"
 		"       dmatopo grant domid-enc encode ENC FILE.dtb DEVICE -o OUT\n\n"
 		"ENC is host-bridge, device-cap, dummy-dev or viommu-config (seed 002; see\n"
 		"docs/seed-002-encodings.md). decode reads one function's raw config space\n"
 		"(256 or 4096 bytes; for viommu-config the device config), prints the findings\n"
 		"and the structure, then `DEVICE domid=N` or `DEVICE none reason=Label` for each\n"
 		"DEVICE (device-cap and viommu-config: one `domid=N` line without DEVICE).\n"
+		"With --lspci the config space is the function SSSS:BB:DD.F of an lspci -xxx or\n"
+		"-xxxx dump (the host bridge, the device, or the dummy device that holds the\n"
+		"encoding); viommu-config lives in the virtio device's own config structure, not\n"
+		"in PCI config space, and cannot come from a dump.\n"
 		"encode writes what a toolstack would put there for DEVICE from the DTB's\n"
 		"xen,grant-dma iommu-map. Exit status 0, 1 with error findings, 2 on usage or\n"
 		"I/O errors.\n");
@@ -57,6 +64,49 @@ static void print_answer(FILE *out, const char *dev, const struct dmt_xd_enc *e,
 		fprintf(out, "%s%snone reason=%s\n", dev, dev[0] ? " " : "", dmt_label_name(why));
 }
 
+/* --lspci DUMP SSSS:BB:DD.F: that function's config bytes from the dump, so an
+ * encoding that lives in config space is read from what a guest or host shows. */
+static int config_from_dump(enum dmt_xd_kind k, int argc, char **argv, uint8_t **buf,
+			    size_t *len, FILE *out, FILE *err)
+{
+	struct dmt_findings f;
+	struct dmt_device d;
+	uint8_t *text;
+	size_t tlen;
+	char why[200];
+	int rc;
+
+	if (k == DMT_XD_VIOMMU_CFG) {
+		fprintf(err, "dmatopo grant domid-enc: viommu-config is in the virtio-iommu's device config (a BAR), not in PCI config space: an lspci dump cannot hold it\n");
+		return DMT_EXIT_USAGE;
+	}
+	if (argc < 3 || dmt_device_parse(argv[2], &d) || d.kind != DMT_DEV_PCI || d.naliases) {
+		fprintf(err, "dmatopo grant domid-enc: --lspci DUMP needs SSSS:BB:DD.F, the function that holds the encoding\n");
+		return DMT_EXIT_USAGE;
+	}
+	if (dmt_read_file(argv[1], &text, &tlen, err))
+		return DMT_EXIT_USAGE;
+	*buf = calloc(1, DMT_LSPCI_CONFIG_EXT);
+	if (!*buf) {
+		free(text);
+		return DMT_EXIT_USAGE;
+	}
+	dmt_findings_init(&f);
+	rc = dmt_lspci_config(text, tlen, d.segment, d.rid, *buf, DMT_LSPCI_CONFIG_EXT, len, &f, why,
+			      sizeof(why));
+	for (size_t i = 0; i < f.count; i++)
+		dmt_print_finding(out, &f.items[i]);
+	dmt_findings_free(&f);
+	free(text);
+	if (rc) {
+		fprintf(err, "dmatopo grant domid-enc: %s: %s\n", argv[1], why);
+		free(*buf);
+		*buf = NULL;
+		return DMT_EXIT_FINDINGS;
+	}
+	return DMT_EXIT_OK;
+}
+
 static int do_decode(enum dmt_xd_kind k, int argc, char **argv, FILE *out, FILE *err)
 {
 	struct dmt_findings f;
@@ -66,8 +116,15 @@ static int do_decode(enum dmt_xd_kind k, int argc, char **argv, FILE *out, FILE 
 	size_t len;
 	int rc = DMT_EXIT_OK;
 
-	if (dmt_read_file(argv[0], &buf, &len, err))
+	if (strcmp(argv[0], "--lspci") == 0) {
+		rc = config_from_dump(k, argc, argv, &buf, &len, out, err);
+		if (rc)
+			return rc;
+		argc -= 2;
+		argv += 2;
+	} else if (dmt_read_file(argv[0], &buf, &len, err)) {
 		return DMT_EXIT_USAGE;
+	}
 	dmt_findings_init(&f);
 	dmt_xd_decode(k, buf, len, &e, &f);
 	for (size_t i = 0; i < f.count; i++)

@@ -234,3 +234,77 @@ int dmt_lspci_each(const char *cmd, const char *path, char **names, size_t nname
 	dmt_lspci_set_free(&s);
 	return rc;
 }
+
+/* One function's config bytes, as the dump shows them (checked first, then read by
+ * libpci: pci_read_block on the dump method). n is what the dump holds: 256 for
+ * lspci -xxx, 4096 for -xxxx. */
+static int libpci_config(const char *name, uint16_t seg, uint16_t rid, uint8_t *out, size_t n,
+			 char *why, size_t whylen)
+{
+	struct pci_access *pacc = pci_alloc();
+	jmp_buf jb;
+	int rc = -1;
+
+	pacc->method = PCI_ACCESS_DUMP;
+	pacc->error = on_error;
+	pacc->warning = on_quiet;
+	pacc->debug = on_quiet;
+	libpci_escape = &jb;
+	if (setjmp(jb)) {
+		snprintf(why, whylen, "libpci: %s", libpci_said);
+		pci_cleanup(pacc);
+		return -1;
+	}
+	pci_set_param(pacc, "dump.name", (char *)name);
+	pci_init(pacc);
+	pci_scan_bus(pacc);
+	for (struct pci_dev *d = pacc->devices; d && rc; d = d->next) {
+		if (d->domain != seg || d->bus != (rid >> 8) || d->dev != ((rid >> 3) & 0x1f) ||
+		    d->func != (rid & 7))
+			continue;
+		rc = pci_read_block(d, 0, out, (int)n) ? 0 : -1;
+		if (rc)
+			snprintf(why, whylen, "libpci could not read the config space");
+	}
+	if (rc && !why[0])
+		snprintf(why, whylen, "libpci did not list the function");
+	pci_cleanup(pacc);
+	return rc;
+}
+
+int dmt_lspci_config(const uint8_t *buf, size_t len, uint16_t seg, uint16_t rid, uint8_t *out,
+		     size_t max, size_t *got, struct dmt_findings *f, char *why, size_t whylen)
+{
+	struct dmt_lspci chk;
+	const struct dmt_lspci_entry *e;
+	char name[64];
+	FILE *copy;
+	int rc = -1;
+
+	why[0] = '\0';
+	*got = 0;
+	if (dmt_lspci_check(buf, len, &chk, f)) {
+		dmt_lspci_free(&chk);
+		snprintf(why, whylen, "not a usable lspci -xxx dump");
+		return -1;
+	}
+	e = dmt_lspci_find(&chk, seg, rid);
+	if (!e) {
+		snprintf(why, whylen, "%04x:%02x:%02x.%x is not in the dump (%zu devices)", seg,
+			 rid >> 8, (rid >> 3) & 0x1f, rid & 7, chk.n);
+		dmt_lspci_free(&chk);
+		return -1;
+	}
+	*got = e->nbytes < max ? e->nbytes : max;
+	copy = tmpfile();
+	if (!copy || fwrite(buf, 1, len, copy) != len || fflush(copy)) {
+		snprintf(why, whylen, "cannot write a private copy of the dump");
+	} else {
+		snprintf(name, sizeof(name), "/proc/self/fd/%d", fileno(copy));
+		rc = libpci_config(name, seg, rid, out, *got, why, whylen);
+	}
+	if (copy)
+		fclose(copy);
+	dmt_lspci_free(&chk);
+	return rc;
+}

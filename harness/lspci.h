@@ -36,4 +36,10 @@ typedef int (*dmt_lspci_each_fn)(void *ctx, const char *name, const struct dmt_d
 int dmt_lspci_each(const char *cmd, const char *path, char **names, size_t nnames,
 		   dmt_lspci_each_fn each, void *ctx, FILE *err);
 
+/* The config-space bytes of one function of a dump (256 or 4096, at most max) into
+ * out, *got set: for decoders of structures that live in config space (seed 002's
+ * domid encodings). 0, or -1 with findings in f and why. */
+int dmt_lspci_config(const uint8_t *buf, size_t len, uint16_t seg, uint16_t rid, uint8_t *out,
+		     size_t max, size_t *got, struct dmt_findings *f, char *why, size_t whylen);
+
 #endif
