@@ -105,6 +105,9 @@ static void resolve_usage_errors_exit_2(void **state)
 	run_cmd(cmd_resolve, &r, 2, "resolve", "--help");
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_non_null(strstr(r.out, "usage: dmatopo resolve"));
+	/* which Linux the VIOT linux profile follows (issue 13 item 4f) */
+	assert_non_null(strstr(r.out, "47d26684185d"));
+	assert_non_null(strstr(r.out, "6.1.28"));
 	run_free(&r);
 	unlink(viot);
 	free(viot);

@@ -850,6 +850,10 @@ static void header_lint_labels(void **state)
 	set_checksum(b.buf, b.len);
 	dec_tb(&c, &b);
 	expect_label(&c, DMT_L_VIOTRevision);
+	/* who writes what (issue 13 item 4e): cloud-hypervisor writes 0 like QEMU */
+	for (size_t i = 0; i < c.f.count; i++)
+		if (c.f.items[i].label == DMT_L_VIOTRevision)
+			assert_non_null(strstr(c.f.items[i].msg, "cloud-hypervisor and crosvm write 0"));
 	expect_label(&c, DMT_L_VIOTReservedNonZero);
 	assert_int_equal(finding_offset(&c, DMT_L_VIOTReservedNonZero), 44);
 	assert_int_equal(dmt_findings_errors(&c.f), 0);
