@@ -80,6 +80,9 @@ void dmt_print_json_string(FILE *out, const char *s);
 /* s with XML's five special characters escaped and control characters dropped. */
 void dmt_xml_escaped(FILE *out, const char *s);
 bool dmt_is_help(const char *arg);
+/* The file name of path without its directories and without ext (".vec", ".dtb")
+ * when it ends so: "vectors/replay/x86/q35-bare.vec" -> "q35-bare". */
+void dmt_file_stem(const char *path, const char *ext, char *out, size_t outlen);
 
 /* The arguments of a subcommand that reads one input: shared options and FILE.
  * Returns -1 to go on with *path set, or the exit status to return (help

@@ -162,14 +162,7 @@ static struct waiver *find_waiver(struct waivers *wv, const char *board, const c
 /* "arm64/qcom/sdm845-mtp.dtb" -> "sdm845-mtp" */
 static void board_of(const char *path, char *out, size_t outlen)
 {
-	const char *b = strrchr(path, '/');
-	size_t n;
-
-	b = b ? b + 1 : path;
-	n = strlen(b);
-	if (n > 4 && strcmp(b + n - 4, ".dtb") == 0)
-		n -= 4;
-	snprintf(out, outlen, "%.*s", (int)n, b);
+	dmt_file_stem(path, ".dtb", out, outlen);
 }
 
 /* ---- running one DTB --------------------------------------------------------- */

@@ -180,3 +180,15 @@ int dmt_file_args(int argc, char **argv, struct dmt_input_opts *io, const char *
 	}
 	return -1;
 }
+
+void dmt_file_stem(const char *path, const char *ext, char *out, size_t outlen)
+{
+	const char *b = strrchr(path, '/');
+	size_t n, e = strlen(ext);
+
+	b = b ? b + 1 : path;
+	n = strlen(b);
+	if (n > e && strcmp(b + n - e, ext) == 0)
+		n -= e;
+	snprintf(out, outlen, "%.*s", (int)n, b);
+}

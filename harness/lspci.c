@@ -43,12 +43,16 @@ static int by_address(const void *a, const void *b)
 	return kx < ky ? -1 : kx > ky;
 }
 
-/* Every function libpci found in the dump named `name`. */
-static int libpci_scan(const char *name, struct dmt_lspci_set *s, char *why, size_t whylen)
+/* What to do with libpci's view of a dump once it has scanned it. */
+typedef int (*libpci_fn)(struct pci_access *pacc, void *ctx, char *why, size_t whylen);
+
+/* Open the dump named `name` with libpci's dump method, scan it and hand it to fn;
+ * libpci's errors jump back here instead of exiting the program. */
+static int libpci_open(const char *name, libpci_fn fn, void *ctx, char *why, size_t whylen)
 {
 	struct pci_access *pacc = pci_alloc();
 	jmp_buf jb;
-	size_t n = 0;
+	int rc;
 
 	pacc->method = PCI_ACCESS_DUMP;
 	pacc->error = on_error;
@@ -63,19 +67,48 @@ static int libpci_scan(const char *name, struct dmt_lspci_set *s, char *why, siz
 	pci_set_param(pacc, "dump.name", (char *)name);
 	pci_init(pacc);
 	pci_scan_bus(pacc);
+	rc = fn(pacc, ctx, why, whylen);
+	pci_cleanup(pacc);
+	return rc;
+}
+
+/* Every function libpci found in the dump. */
+static int collect_fns(struct pci_access *pacc, void *ctx, char *why, size_t whylen)
+{
+	struct dmt_lspci_set *s = ctx;
+	size_t n = 0;
+
 	for (struct pci_dev *d = pacc->devices; d; d = d->next)
 		n++;
 	s->fn = calloc(n ? n : 1, sizeof(*s->fn));
 	if (!s->fn) {
 		snprintf(why, whylen, "out of memory");
-		pci_cleanup(pacc);
 		return -1;
 	}
 	for (struct pci_dev *d = pacc->devices; d; d = d->next)
 		dmt_libpci_fn(d, &s->fn[s->n++]);
-	pci_cleanup(pacc);
 	qsort(s->fn, s->n, sizeof(*s->fn), by_address);
 	return 0;
+}
+
+/* libpci reads a file by name: hand it an unnamed copy of the checked bytes, so that
+ * what it reads is exactly what dmt_lspci_check accepted. */
+static int libpci_run(const uint8_t *buf, size_t len, libpci_fn fn, void *ctx, char *why,
+		      size_t whylen)
+{
+	FILE *copy = tmpfile();
+	char name[64];
+	int rc = -1;
+
+	if (!copy || fwrite(buf, 1, len, copy) != len || fflush(copy)) {
+		snprintf(why, whylen, "cannot write a private copy of the dump");
+	} else {
+		snprintf(name, sizeof(name), "/proc/self/fd/%d", fileno(copy));
+		rc = libpci_open(name, fn, ctx, why, whylen);
+	}
+	if (copy)
+		fclose(copy);
+	return rc;
 }
 
 /* libpci and the check must see the same devices. */
@@ -100,9 +133,7 @@ int dmt_lspci_read(const uint8_t *buf, size_t len, struct dmt_lspci_set *s,
 		   struct dmt_findings *f, char *why, size_t whylen)
 {
 	struct dmt_lspci chk;
-	char name[64];
-	FILE *copy;
-	int rc = -1;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	why[0] = '\0';
@@ -110,18 +141,9 @@ int dmt_lspci_read(const uint8_t *buf, size_t len, struct dmt_lspci_set *s,
 		dmt_lspci_free(&chk);
 		return -1;
 	}
-	/* libpci reads a file by name: give it an unnamed copy of the checked bytes. */
-	copy = tmpfile();
-	if (!copy || fwrite(buf, 1, len, copy) != len || fflush(copy)) {
-		snprintf(why, whylen, "cannot write a private copy of the dump");
-	} else {
-		snprintf(name, sizeof(name), "/proc/self/fd/%d", fileno(copy));
-		rc = libpci_scan(name, s, why, whylen);
-		if (rc == 0)
-			rc = same_devices(&chk, s, why, whylen);
-	}
-	if (copy)
-		fclose(copy);
+	rc = libpci_run(buf, len, collect_fns, s, why, whylen);
+	if (rc == 0)
+		rc = same_devices(&chk, s, why, whylen);
 	dmt_lspci_free(&chk);
 	if (rc)
 		dmt_lspci_set_free(s);
@@ -238,38 +260,27 @@ int dmt_lspci_each(const char *cmd, const char *path, char **names, size_t nname
 /* One function's config bytes, as the dump shows them (checked first, then read by
  * libpci: pci_read_block on the dump method). n is what the dump holds: 256 for
  * lspci -xxx, 4096 for -xxxx. */
-static int libpci_config(const char *name, uint16_t seg, uint16_t rid, uint8_t *out, size_t n,
-			 char *why, size_t whylen)
-{
-	struct pci_access *pacc = pci_alloc();
-	jmp_buf jb;
-	int rc = -1;
+struct config_read {
+	uint16_t seg, rid;
+	uint8_t *out;
+	size_t n;
+};
 
-	pacc->method = PCI_ACCESS_DUMP;
-	pacc->error = on_error;
-	pacc->warning = on_quiet;
-	pacc->debug = on_quiet;
-	libpci_escape = &jb;
-	if (setjmp(jb)) {
-		snprintf(why, whylen, "libpci: %s", libpci_said);
-		pci_cleanup(pacc);
+static int read_config(struct pci_access *pacc, void *ctx, char *why, size_t whylen)
+{
+	struct config_read *c = ctx;
+
+	for (struct pci_dev *d = pacc->devices; d; d = d->next) {
+		if (d->domain != c->seg || d->bus != (c->rid >> 8) || d->dev != ((c->rid >> 3) & 0x1f) ||
+		    d->func != (c->rid & 7))
+			continue;
+		if (pci_read_block(d, 0, c->out, (int)c->n))
+			return 0;
+		snprintf(why, whylen, "libpci could not read the config space");
 		return -1;
 	}
-	pci_set_param(pacc, "dump.name", (char *)name);
-	pci_init(pacc);
-	pci_scan_bus(pacc);
-	for (struct pci_dev *d = pacc->devices; d && rc; d = d->next) {
-		if (d->domain != seg || d->bus != (rid >> 8) || d->dev != ((rid >> 3) & 0x1f) ||
-		    d->func != (rid & 7))
-			continue;
-		rc = pci_read_block(d, 0, out, (int)n) ? 0 : -1;
-		if (rc)
-			snprintf(why, whylen, "libpci could not read the config space");
-	}
-	if (rc && !why[0])
-		snprintf(why, whylen, "libpci did not list the function");
-	pci_cleanup(pacc);
-	return rc;
+	snprintf(why, whylen, "libpci did not list the function");
+	return -1;
 }
 
 int dmt_lspci_config(const uint8_t *buf, size_t len, uint16_t seg, uint16_t rid, uint8_t *out,
@@ -277,9 +288,8 @@ int dmt_lspci_config(const uint8_t *buf, size_t len, uint16_t seg, uint16_t rid,
 {
 	struct dmt_lspci chk;
 	const struct dmt_lspci_entry *e;
-	char name[64];
-	FILE *copy;
-	int rc = -1;
+	struct config_read c;
+	int rc;
 
 	why[0] = '\0';
 	*got = 0;
@@ -296,15 +306,8 @@ int dmt_lspci_config(const uint8_t *buf, size_t len, uint16_t seg, uint16_t rid,
 		return -1;
 	}
 	*got = e->nbytes < max ? e->nbytes : max;
-	copy = tmpfile();
-	if (!copy || fwrite(buf, 1, len, copy) != len || fflush(copy)) {
-		snprintf(why, whylen, "cannot write a private copy of the dump");
-	} else {
-		snprintf(name, sizeof(name), "/proc/self/fd/%d", fileno(copy));
-		rc = libpci_config(name, seg, rid, out, *got, why, whylen);
-	}
-	if (copy)
-		fclose(copy);
+	c = (struct config_read){ seg, rid, out, *got };
+	rc = libpci_run(buf, len, read_config, &c, why, whylen);
 	dmt_lspci_free(&chk);
 	return rc;
 }

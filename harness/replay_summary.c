@@ -26,14 +26,7 @@ static const char *verdict_words(enum replay_gate g)
 /* "vectors/replay/x86/q35-bare.vec" → "q35-bare". */
 static void topology_name(const char *path, char *out, size_t len)
 {
-	const char *base = strrchr(path, '/');
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n > 4 && strcmp(base + n - 4, ".vec") == 0)
-		n -= 4;
-	replay_fmt(out, len, "%.*s", (int)n, base);
+	dmt_file_stem(path, ".vec", out, len);
 }
 
 static size_t notes_of(const struct replay_verdict *v)

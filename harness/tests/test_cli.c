@@ -113,22 +113,33 @@ static void resolve_usage_errors_exit_2(void **state)
 	free(viot);
 }
 
+/* Encode a topology in the language to a DTB file through `dmatopo encode`. */
+static char *encode_dtb(const char *topo)
+{
+	char *src = temp_file(topo, strlen(topo));
+	char *dtb = strdup("/tmp/dmt-cli-dtb-XXXXXX");
+	struct run r;
+	int fd = mkstemp(dtb);
+
+	close(fd);
+	run_cmd(cmd_encode, &r, 6, "encode", "--to", "dtb", src, "-o", dtb);
+	assert_int_equal(r.rc, DMT_EXIT_OK);
+	run_free(&r);
+	unlink(src);
+	free(src);
+	return dtb;
+}
+
 /* Issue 15 item 11: a node that is not there is an error (exit 1, said on stderr),
  * not "no IOMMU"; more aliases than the model holds names the limit. */
 static void resolve_missing_node_and_too_many_aliases(void **state)
 {
 	static const char topo[] = "dt-iommu smmu /iommu@5000000\nnode /soc/dma reg 0x9000000\n"
 				   "iommus smmu 0x7\n";
-	char *src = temp_file(topo, strlen(topo));
-	char *dtb = strdup("/tmp/dmt-cli-dtb-XXXXXX");
+	char *dtb = encode_dtb(topo);
 	struct run r;
-	int fd = mkstemp(dtb);
 
 	(void)state;
-	close(fd);
-	run_cmd(cmd_encode, &r, 6, "encode", "--to", "dtb", src, "-o", dtb);
-	assert_int_equal(r.rc, DMT_EXIT_OK);
-	run_free(&r);
 	run_cmd(cmd_resolve, &r, 4, "resolve", dtb, "/soc/dma", "/soc/nosuch");
 	assert_int_equal(r.rc, DMT_EXIT_FINDINGS);
 	assert_non_null(strstr(r.out, "/soc/dma endpoint=0x7"));
@@ -140,9 +151,7 @@ static void resolve_missing_node_and_too_many_aliases(void **state)
 	assert_int_equal(r.rc, DMT_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "lists 9 DMA aliases; dmatopo holds at most 8"));
 	run_free(&r);
-	unlink(src);
 	unlink(dtb);
-	free(src);
 	free(dtb);
 }
 
@@ -161,16 +170,10 @@ static void resolve_dt_details(void **state)
 		"node /soc/gpu@9300000 reg 0x9300000\n"
 		"iommus smmu 0x100 0x7c00\n"
 		"iommus m2 0x5\n";
-	char *src = temp_file(topo, strlen(topo));
-	char *dtb = strdup("/tmp/dmt-cli-dtb-XXXXXX");
+	char *dtb = encode_dtb(topo);
 	struct run r;
-	int fd = mkstemp(dtb);
 
 	(void)state;
-	close(fd);
-	run_cmd(cmd_encode, &r, 6, "encode", "--to", "dtb", src, "-o", dtb);
-	assert_int_equal(r.rc, DMT_EXIT_OK);
-	run_free(&r);
 	run_cmd(cmd_resolve, &r, 4, "resolve", dtb, "/soc/gpu@9300000", "0000:00:01.0");
 	assert_int_equal(r.rc, DMT_EXIT_OK);
 	assert_non_null(strstr(r.out, "/soc/gpu@9300000 endpoint=0x100 specifier=0x100,0x7c00 endpoint=0x5 "
@@ -186,9 +189,7 @@ static void resolve_dt_details(void **state)
 	run_cmd(cmd_lint, &r, 2, "lint", dtb);
 	assert_non_null(strstr(r.out, "# PCI host bridge /pcie@10000000 -> segment 0000 (linux,pci-domain), buses 00-ff\n"));
 	run_free(&r);
-	unlink(src);
 	unlink(dtb);
-	free(src);
 	free(dtb);
 }
 
