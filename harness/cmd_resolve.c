@@ -31,7 +31,14 @@ static void resolve_help(FILE *out)
 		"alias no range matches, after IDs were added, the answer says walk-stopped=BDF:\n"
 		"Linux then reports the device's IOMMU configuration as failed.\n"
 		"Exit status 0 when every device was resolved (with or without an IOMMU), 1 when\n"
-		"the input could not be decoded at all, 2 on usage or I/O errors.\n");
+		"the input could not be decoded at all or a path or mmio: address names no node,\n"
+		"2 on usage or I/O errors.\n");
+}
+
+/* "BB:DD.F" of a requester ID. */
+static void bdf_text(uint16_t rid, char *out, size_t len)
+{
+	snprintf(out, len, "%02x:%02x.%x", rid >> 8, (rid >> 3) & 0x1f, rid & 7);
 }
 
 /* True when the IDs go to more than one IOMMU (`iommus` naming several). */
@@ -81,10 +88,12 @@ static void print_text(FILE *out, const struct dmt_topo *t, const char *dev,
 		fprintf(out, " bridge=%s", t->bridges[a->bridge].path);
 	if (a->node_disabled)
 		fprintf(out, " node-disabled");
-	if (a->walk_stopped)
-		fprintf(out, " walk-stopped=%02x:%02x.%x (Linux fails the device's IOMMU configuration)",
-			a->walk_stopped_rid >> 8, (a->walk_stopped_rid >> 3) & 0x1f,
-			a->walk_stopped_rid & 7);
+	if (a->walk_stopped) {
+		char bdf[16];
+
+		bdf_text(a->walk_stopped_rid, bdf, sizeof(bdf));
+		fprintf(out, " walk-stopped=%s (Linux fails the device's IOMMU configuration)", bdf);
+	}
 	if (a->has_msi)
 		fprintf(out, " msi=0x%x msi-via=%s", a->msi_id, a->msi_via);
 	fputc('\n', out);
@@ -132,10 +141,12 @@ static void print_json(FILE *out, const struct dmt_topo *t, const char *dev, enu
 	}
 	if (a->node_disabled)
 		fprintf(out, ",\"node_disabled\":true");
-	if (a->walk_stopped)
-		fprintf(out, ",\"walk_stopped\":\"%02x:%02x.%x\",\"linux_configures\":false",
-			a->walk_stopped_rid >> 8, (a->walk_stopped_rid >> 3) & 0x1f,
-			a->walk_stopped_rid & 7);
+	if (a->walk_stopped) {
+		char bdf[16];
+
+		bdf_text(a->walk_stopped_rid, bdf, sizeof(bdf));
+		fprintf(out, ",\"walk_stopped\":\"%s\",\"linux_configures\":false", bdf);
+	}
 	if (a->has_msi) {
 		fprintf(out, ",\"msi\":%u,\"msi_via\":", a->msi_id);
 		dmt_print_json_string(out, a->msi_via);

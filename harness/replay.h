@@ -267,7 +267,6 @@ struct replay_verdict {
 };
 
 size_t replay_count(const struct replay_verdict *v, enum replay_status st);
-bool replay_vector_ok(const struct replay_verdict *v);
 /* The vector's KTAP subtest (indented) and its top-level line numbered num, with
  * the gate's directive (SKIP, TODO for a known divergence, XPASS). */
 void replay_ktap(FILE *out, const struct replay_verdict *v, size_t num);

@@ -22,14 +22,6 @@ size_t replay_count(const struct replay_verdict *v, enum replay_status st)
 	return n;
 }
 
-bool replay_vector_ok(const struct replay_verdict *v)
-{
-	if (v->skipped)
-		return true;
-	/* Nothing compared is not a pass. */
-	return v->checks.n > 0 && replay_count(v, REPLAY_PASS) == v->checks.n;
-}
-
 /* The vector's own line: TAP's TODO marks an expected failure (a known divergence
  * that still diverges); an XPASS is a plain "not ok" with the reason. */
 static void ktap_vector_line(FILE *out, const struct replay_verdict *v, size_t num)

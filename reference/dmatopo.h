@@ -137,13 +137,6 @@ int dmt_fdt_check(const uint8_t *buf, size_t len, struct dmt_findings *f);
  * number no PCI node reserves, in blob order. dom must hold t->nbridges entries. */
 void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom);
 
-/* The host bridge (index into t->bridges) a PCI device resolves under, -1 none. */
-int32_t dmt_dt_find_bridge(const struct dmt_topo *t, enum dmt_profile p,
-			   const struct dmt_device *d);
-
-struct dmt_dt_node;
-/* The node a path or mmio: device names in a decoded DTB, NULL when none. */
-const struct dmt_dt_node *dmt_dt_find_node(const struct dmt_topo *t, const struct dmt_device *d);
 
 const char *dmt_profile_name(enum dmt_profile p);
 int dmt_profile_parse(const char *s, enum dmt_profile *p);

@@ -692,8 +692,10 @@ static void decode_iommus(struct dt_ctx *c, const struct prop_ref *r, struct dmt
 	}
 }
 
+/* pci_host: the node is also a host bridge, whose msi-parent is read (and linted)
+ * with its maps by decode_bridge. */
 static void decode_node(struct dt_ctx *c, struct walk_state *w, int node, int depth,
-			const struct node_props *np)
+			const struct node_props *np, bool pci_host)
 {
 	struct dmt_dt_node *nd = DMT_PUSH(c->t, nodes);
 	uint32_t hi;
@@ -715,8 +717,7 @@ static void decode_node(struct dt_ctx *c, struct walk_state *w, int node, int de
 		nd->pci_rid = (uint16_t)(hi >> 8);
 	}
 	decode_iommus(c, &np->p[P_IOMMUS], nd);
-	/* a host bridge's msi-parent is read (and linted) with its maps */
-	if (!has_string(c, &np->p[P_DEVICE_TYPE], "pci") || w->pci_depth >= 0)
+	if (!pci_host)
 		decode_msi_parent(c, &np->p[P_MSI_PARENT], &nd->msi_parent, NULL);
 }
 
@@ -753,7 +754,7 @@ static void visit_main(struct dt_ctx *c, struct walk_state *w, int node, int dep
 	 * resolve like any node's, so it is recorded before it opens the PCI scope. */
 	if (pci_host || np->p[P_IOMMUS].present || np->p[P_MSI_PARENT].present ||
 	    np->p[P_REG].present)
-		decode_node(c, w, node, depth, np);
+		decode_node(c, w, node, depth, np, pci_host);
 	if (pci_host || map_bus)
 		decode_bridge(c, w, node, depth, np);
 }

@@ -202,19 +202,11 @@ static int32_t find_bridge(const struct dmt_topo *t, enum dmt_profile p,
 				      ? b->domain == d->segment
 				      : dom[i] == d->segment;
 
-		if (dom_ok && !b->disabled && bus >= b->bus_start && bus <= b->bus_end)
+		if (dom_ok && bus >= b->bus_start && bus <= b->bus_end)
 			found = (int32_t)i;
 	}
 	free(dom);
 	return found;
-}
-
-int32_t dmt_dt_find_bridge(const struct dmt_topo *t, enum dmt_profile p,
-			   const struct dmt_device *d)
-{
-	if (!t || !d || t->format != DMT_FMT_DTB || d->kind != DMT_DEV_PCI)
-		return -1;
-	return find_bridge(t, p, d);
 }
 
 static bool is_self(const struct dmt_topo *t, const struct dmt_device *d)
@@ -426,13 +418,6 @@ static const struct dmt_dt_node *find_node(const struct dmt_topo *t, const struc
 			return n;
 	}
 	return NULL;
-}
-
-const struct dmt_dt_node *dmt_dt_find_node(const struct dmt_topo *t, const struct dmt_device *d)
-{
-	if (!t || !d || t->format != DMT_FMT_DTB || d->kind == DMT_DEV_PCI)
-		return NULL;
-	return find_node(t, d);
 }
 
 /* A node under a host bridge describes a PCI function: of_iommu_configure takes
