@@ -23,7 +23,7 @@ static void replay_help(FILE *out)
 		"                      [--qemu-x86 BIN] [--qemu-arm64 BIN] [--kernel-x86 IMG]\n"
 		"                      [--kernel-arm64 IMG] [--initrd-x86 CPIO] [--initrd-arm64 CPIO]\n"
 		"                      [--viot-upgrade] [--known FILE] [--summary FILE] [--report FILE]\n"
-		"                      [--tally FILE] [--title TEXT] VECTOR|FOLDER...\n\n"
+		"                      [--tally FILE] [--title TEXT] [--xen XEN] VECTOR|FOLDER...\n\n"
 		"Boot every vector with a `replay` statement in QEMU (x86_64: q35 + virtio-iommu-pci,\n"
 		"QEMU builds the VIOT; arm64: virt + virtio-iommu-pci, QEMU's DT rewritten with the\n"
 		"vector's maps and passed with -dtb), read the kernel's endpoint IDs from the console,\n"
@@ -36,6 +36,10 @@ static void replay_help(FILE *out)
 		"the initrd ACPI table upgrade (a cpio with kernel/firmware/acpi/viot.aml before the\n"
 		"initramfs); needs a kernel whose drivers/acpi/tables.c allows VIOT. The verdict uses the\n"
 		"table the guest shows, so a kernel that ignores the upgrade is still judged on QEMU's.\n"
+		"`replay xen-arm64` vectors boot Xen 4.17 (--xen IMG or DMT_XEN) on arm virt with the\n"
+		"arm64 kernel as dom0 and judge Xen grant DMA instead of endpoint IDs: for each virtio\n"
+		"device, the backend domid the kernel chose (or none) against `grant domid` on dom0's DT,\n"
+		"and each grant map (grants, frames, read-only, domid, DMA address) against the model.\n"
 		"A disagreement is a failure; a boot without a complete observation (timeout, panic,\n"
 		"QEMU dying or refusing its command line, no 'DMT done', a blob failing its CRC) is an\n"
 		"error, after one retry.\n\n"
@@ -243,6 +247,7 @@ static void default_opts(struct replay_opts *o)
 	o->env.kernel[REPLAY_ARM64] = env_or_null("DMT_KERNEL_ARM64");
 	o->env.initrd[REPLAY_X86_64] = env_or_null("DMT_INITRD_X86");
 	o->env.initrd[REPLAY_ARM64] = env_or_null("DMT_INITRD_ARM64");
+	o->env.xen = env_or_null("DMT_XEN");
 }
 
 /* Options that take a string value, and where it goes. */
@@ -255,13 +260,13 @@ static const char **string_opt(struct replay_opts *o, const char *name)
 		{ "--junit", 0 }, { "--results", 1 }, { "--qemu-x86", 2 }, { "--qemu-arm64", 3 },
 		{ "--kernel-x86", 4 }, { "--kernel-arm64", 5 }, { "--initrd-x86", 6 },
 		{ "--initrd-arm64", 7 }, { "--known", 8 }, { "--summary", 9 }, { "--report", 10 },
-		{ "--tally", 11 }, { "--title", 12 },
+		{ "--tally", 11 }, { "--title", 12 }, { "--xen", 13 },
 	};
 	const char **slots[] = {
 		&o->junit, &o->results, &o->env.qemu[REPLAY_X86_64], &o->env.qemu[REPLAY_ARM64],
 		&o->env.kernel[REPLAY_X86_64], &o->env.kernel[REPLAY_ARM64],
 		&o->env.initrd[REPLAY_X86_64], &o->env.initrd[REPLAY_ARM64], &o->known, &o->summary,
-		&o->report, &o->tally, &o->title,
+		&o->report, &o->tally, &o->title, &o->env.xen,
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)

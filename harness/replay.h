@@ -10,7 +10,10 @@
  *   replay_verdict.c  the gate's verdict: known divergences, XPASS, the run's exit status
  *   replay_report.c   KTAP, JUnit and JSON-lines output per vector
  *   replay_summary.c  the whole run: summary JSON lines, REPORT.md's matrix, the tally
- *   replay_vector.c   one vector from start to verdict (what a worker runs) */
+ *   replay_vector.c   one vector from start to verdict (what a worker runs)
+ *   replay_xen_dt.c   the Xen machine's DT: xen,grant-dma nodes, iommus, dom0 modules
+ *   replay_xen_obs.c  the Xen grant-DMA probe lines and the agent's virtio list
+ *   replay_xen.c      backend domid and grant maps, kernel against reference */
 #ifndef DMT_REPLAY_H
 #define DMT_REPLAY_H
 
@@ -22,6 +25,7 @@
 #include "dmatopo.h"
 
 struct dmt_vector;
+struct replay_checks;
 
 enum replay_arch { REPLAY_X86_64, REPLAY_ARM64, REPLAY_ARCH_COUNT };
 
@@ -35,11 +39,15 @@ struct replay_env {
 	/* x86_64: put the vector's own VIOT in front of the kernel through the initrd ACPI
 	 * table upgrade (replay_initrd.c; needs a kernel that allows VIOT there) */
 	bool viot_upgrade;
+	const char *xen;		/* the arm64 Xen hypervisor image (xen-arm64 machines) */
 };
 
 const char *replay_arch_name(enum replay_arch a);
 /* "x86_64" / "arm64" → 0, else -1. */
 int replay_arch_parse(const char *s, enum replay_arch *a);
+/* A vector's replay machine: "x86_64", "arm64", or "xen-arm64" (arm64 with Xen 4.17
+ * underneath and the kernel as dom0). 0, else -1. */
+int replay_machine_parse(const char *s, enum replay_arch *a, bool *xen);
 
 /* snprintf that may cut: diagnostics are bounded on purpose. */
 void replay_fmt(char *dst, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -69,6 +77,12 @@ void replay_sanitize(const char *s, char *out, size_t outlen);
 int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
 			const struct replay_env *env, const char *dir, const char *dtb,
 			struct replay_argv *a, char *why, size_t whylen);
+/* The same for a xen-arm64 vector: Xen as the QEMU kernel, the dom0 kernel and
+ * initramfs placed by -device loader where the DT's /chosen modules say
+ * (REPLAY_XEN_KERNEL_ADDR, REPLAY_XEN_INITRD_ADDR). */
+int replay_xen_machine_argv(const struct dmt_vector *v, const struct replay_env *env,
+			    const char *dir, const char *dtb, struct replay_argv *a, char *why,
+			    size_t whylen);
 
 /* ---- replay_run.c -------------------------------------------------------- */
 
@@ -96,6 +110,108 @@ double replay_now(void);
 int replay_dt_rewrite(const uint8_t *qemu, size_t qlen, const uint8_t *vdtb, size_t vlen,
 		      uint8_t **out, size_t *outlen, char *log, size_t loglen, char *why,
 		      size_t whylen);
+
+/* QEMU's phandle (q, open for writing) for the node the vector's phandle vph names,
+ * given one if it has none; a phandle q does not use when vph is dangling; 0 with
+ * why when the vector's node is not in q. */
+uint32_t replay_dt_phandle(uint8_t *q, const uint8_t *v, uint32_t vph, char *log, size_t loglen,
+			   char *why, size_t whylen);
+
+/* ---- replay_xen_dt.c ------------------------------------------------------ */
+
+#define REPLAY_XEN_KERNEL_ADDR 0x49000000ull
+#define REPLAY_XEN_INITRD_ADDR 0x50000000ull
+/* virt's virtio-mmio transports: 32 of 0x200 bytes from 0xa000000, SPI 16 upwards */
+#define REPLAY_VIRTIO_MMIO_BASE 0xa000000ull
+#define REPLAY_VIRTIO_MMIO_COUNT 32u
+
+/* What dom0 boots with, for /chosen. */
+struct replay_xen_boot {
+	uint64_t kernel_size, initrd_size;
+	const char *xen_args;		/* Xen's own command line */
+	const char *dom0_args;		/* the dom0 kernel's */
+};
+
+/* QEMU's DT (virtualization=on) made into the Xen machine's: every xen,grant-dma
+ * node of the vector's DTB added at its path, every `iommus` of a vector node set on
+ * QEMU's node at the same path (phandles translated), the vector's
+ * replay-virtio-cmdline transports hidden from Linux's virtio-mmio driver, the
+ * host bridge maps as replay_dt_rewrite copies them (when the vector has a bridge),
+ * and /chosen given Xen's command line and the dom0 kernel and initramfs modules.
+ * *out is malloc'd. 0, or -1 with why. */
+int replay_xen_dt(const uint8_t *qemu, size_t qlen, const struct dmt_vector *v,
+		  const uint8_t *vdtb, size_t vlen, const struct replay_xen_boot *b,
+		  uint8_t **out, size_t *outlen, char *log, size_t loglen, char *why,
+		  size_t whylen);
+/* The dom0 command line for v: console, the Xen grant-DMA probes, and one
+ * virtio_mmio.device= per replay-virtio-cmdline transport. */
+void replay_xen_dom0_args(const struct dmt_vector *v, char *out, size_t len);
+
+/* ---- replay_xen_obs.c ----------------------------------------------------- */
+
+#define REPLAY_XEN_MAX_VIRTIO 32
+#define REPLAY_XEN_MAX_MAPS 64
+#define REPLAY_XEN_MAX_GRANTS 16
+
+/* One gnttab_grant_foreign_access_ref call. */
+struct replay_xen_grant {
+	uint32_t ref;
+	uint16_t domid;
+	uint64_t frame;
+	int readonly;
+};
+
+/* One xen_grant_dma_map_page or xen_grant_dma_alloc, with the grants it wrote. */
+struct replay_xen_map {
+	bool alloc;
+	char dev[64];
+	uint64_t offset, size;		/* alloc: offset 0 */
+	int dir;			/* enum dma_data_direction; alloc: -1 */
+	bool have_dma;
+	uint64_t dma;			/* map_page's return value */
+	size_t ngrants;
+	struct replay_xen_grant grant[REPLAY_XEN_MAX_GRANTS];
+	bool grants_overflow;
+};
+
+/* A virtio device: the agent's line joined with xen_virtio_restricted_mem_acc. */
+struct replay_xen_virtio {
+	int index;
+	char parent[64];		/* transport: "a003e00.virtio_mmio", "0000:00:01.0" */
+	char driver[32];
+	bool listed;			/* the agent printed it */
+	bool probed;			/* xen_virtio_restricted_mem_acc was entered */
+	bool have_ret;
+	int ret;			/* 1: grant DMA set up */
+	bool stored;			/* xen_grant_dma_data stored (domid known) */
+	uint16_t domid;
+};
+
+struct replay_xen_obs {
+	size_t nvirtio;
+	struct replay_xen_virtio virtio[REPLAY_XEN_MAX_VIRTIO];
+	bool virtio_overflow;
+	size_t nmaps;
+	struct replay_xen_map map[REPLAY_XEN_MAX_MAPS];
+	size_t maps_dropped;		/* past REPLAY_XEN_MAX_MAPS */
+	size_t stray_grants;		/* grants written outside a grant-DMA map */
+	bool xen_seen;			/* "(XEN)" lines: the hypervisor ran */
+	bool dom0_loaded;		/* "LOADING DOMAIN 0" */
+	char xen_panic[200];
+};
+
+/* Parse the Xen probe lines (xgacc, xgaccr, xgstore, xgalloc, xgmap, xgmapr, xgref)
+ * and "DMT virtio" lines of a console. */
+void replay_xen_parse(const char *text, size_t len, struct replay_xen_obs *x);
+
+/* ---- replay_xen.c ---------------------------------------------------------- */
+
+/* Judge every virtio device of x: the backend domid the kernel chose (or that it
+ * chose none) against dmt_gnt_domid on the dom0 DT, and each grant map against the
+ * grant model. Adds one "domid DEVICE" and, for devices that mapped, one "grants
+ * DEVICE" check per device. */
+void replay_xen_compare(const struct replay_xen_obs *x, const uint8_t *fdt, size_t len,
+			const struct dmt_vector *v, struct replay_checks *cs);
 
 /* ---- replay_initrd.c ---------------------------------------------------- */
 
@@ -157,6 +273,8 @@ struct replay_obs {
 };
 
 void replay_obs_free(struct replay_obs *o);
+/* Calls fn on each line of a console text (CR and NUL dropped, long lines cut). */
+void replay_each_line(const char *text, size_t len, void (*fn)(const char *, void *), void *ctx);
 /* Parse a console text (CR LF or LF). The blob named `want` ("VIOT" or "fdt") is
  * reassembled and CRC-checked. */
 void replay_parse_console(const char *text, size_t len, const char *want, struct replay_obs *o);

@@ -18,8 +18,7 @@ void replay_obs_free(struct replay_obs *o)
 	o->blob_len = 0;
 }
 
-/* Calls fn on each line (CR stripped, at most LINE_MAX_CHARS-1 characters). */
-static void each_line(const char *text, size_t len, void (*fn)(const char *, void *), void *ctx)
+void replay_each_line(const char *text, size_t len, void (*fn)(const char *, void *), void *ctx)
 {
 	size_t i = 0;
 
@@ -335,7 +334,7 @@ void replay_parse_console(const char *text, size_t len, const char *want, struct
 	s.o = o;
 	s.blob.o = o;
 	replay_fmt(s.blob.want, sizeof(s.blob.want), "%s", want);
-	each_line(text, len, first_pass, &s);
+	replay_each_line(text, len, first_pass, &s);
 	/* sysfs numbers the tables when there are several: VIOT1 is the one the kernel used. */
 	if (!o->blob_ok && !s.blob.finished && strcmp(want, "VIOT") == 0 && o->nviot_tables > 1) {
 		replay_obs_free(o);
@@ -343,7 +342,7 @@ void replay_parse_console(const char *text, size_t len, const char *want, struct
 		memset(&s.blob, 0, sizeof(s.blob));
 		s.blob.o = o;
 		replay_fmt(s.blob.want, sizeof(s.blob.want), "VIOT1");
-		each_line(text, len, first_pass, &s);
+		replay_each_line(text, len, first_pass, &s);
 	}
 	for (size_t i = 0; i < o->nbind_errors; i++) {
 		struct replay_dev *d = replay_find_dev(o, (uint16_t)(o->bind_error[i] >> 16),
@@ -365,7 +364,7 @@ void replay_parse_console(const char *text, size_t len, const char *want, struct
 	if (s.blob.in && !o->blob_ok)
 		replay_fmt(o->blob_problem, sizeof(o->blob_problem), "%s blob never ended", s.blob.want);
 	replay_fmt(o->blob_name, sizeof(o->blob_name), "%s", s.blob.want);
-	each_line(text, len, epid_line, o);
+	replay_each_line(text, len, epid_line, o);
 }
 
 static void trace_line(const char *line, void *ctx)
@@ -385,5 +384,5 @@ static void trace_line(const char *line, void *ctx)
 
 void replay_parse_trace(const char *text, size_t len, struct replay_obs *o)
 {
-	each_line(text, len, trace_line, o);
+	replay_each_line(text, len, trace_line, o);
 }

@@ -86,6 +86,14 @@ static uint32_t translate_phandle(struct dt_job *j, uint32_t vph)
 	return qph;
 }
 
+uint32_t replay_dt_phandle(uint8_t *q, const uint8_t *v, uint32_t vph, char *log, size_t loglen,
+			   char *why, size_t whylen)
+{
+	struct dt_job j = { q, v, log, loglen, why, whylen };
+
+	return translate_phandle(&j, vph);
+}
+
 /* The map property `name` of the vector's bridge, with phandles translated, set on
  * QEMU's node at `path`. A remainder past whole entries is copied as it is. */
 static int copy_map(struct dt_job *j, const char *path, const uint32_t *cells, int len,

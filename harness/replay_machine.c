@@ -13,7 +13,7 @@
 
 /* Small, quiet, no reboot: a guest that powers off or panics ends QEMU. */
 static const char *const fixed_args[] = {
-	"-m", "256", "-smp", "1", "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
+	"-smp", "1", "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
 };
 
 static const char *const default_qemu[REPLAY_ARCH_COUNT] = {
@@ -34,6 +34,16 @@ int replay_arch_parse(const char *s, enum replay_arch *a)
 	else
 		return -1;
 	return 0;
+}
+
+int replay_machine_parse(const char *s, enum replay_arch *a, bool *xen)
+{
+	*xen = strcmp(s, "xen-arm64") == 0;
+	if (*xen) {
+		*a = REPLAY_ARM64;
+		return 0;
+	}
+	return replay_arch_parse(s, a);
 }
 
 void replay_argv_free(struct replay_argv *a)
@@ -153,6 +163,34 @@ static void add_machine(const struct dmt_vector *v, enum replay_arch arch, struc
 	replay_argv_add(a, arch == REPLAY_ARM64 ? "cortex-a57" : "qemu64");
 }
 
+static void add_fixed(struct replay_argv *a, const char *mem_mb)
+{
+	replay_argv_add(a, "-m");
+	replay_argv_add(a, mem_mb);
+	for (size_t i = 0; i < sizeof(fixed_args) / sizeof(fixed_args[0]); i++)
+		replay_argv_add(a, fixed_args[i]);
+}
+
+static void add_console_and_trace(struct replay_argv *a, const char *dir)
+{
+	replay_argv_add(a, "-serial");
+	add_joined(a, "file:", dir, "/console.log");
+	replay_argv_add(a, "-D");
+	add_joined(a, "", dir, "/qemu-trace.log");
+	replay_argv_add(a, "-trace");
+	replay_argv_add(a, "virtio_iommu_attach");
+	replay_argv_add(a, "-trace");
+	replay_argv_add(a, "virtio_iommu_init_iommu_mr");
+}
+
+static void add_devices(const struct dmt_vector *v, struct replay_argv *a)
+{
+	for (size_t i = 0; i < v->nqemu_devices; i++) {
+		replay_argv_add(a, "-device");
+		replay_argv_add(a, v->qemu_device[i]);
+	}
+}
+
 static int check_vector_words(const struct dmt_vector *v, char *why, size_t whylen)
 {
 	if (v->qemu_machine[0] && !replay_qemu_word_ok(v->qemu_machine)) {
@@ -188,31 +226,77 @@ int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
 		 arch == REPLAY_ARM64 ? "ttyAMA0" : "ttyS0");
 	replay_argv_add(a, env->qemu[arch] ? env->qemu[arch] : default_qemu[arch]);
 	add_machine(v, arch, a);
-	for (size_t i = 0; i < sizeof(fixed_args) / sizeof(fixed_args[0]); i++)
-		replay_argv_add(a, fixed_args[i]);
+	add_fixed(a, "256");
 	replay_argv_add(a, "-kernel");
 	replay_argv_add(a, env->kernel[arch]);
 	replay_argv_add(a, "-initrd");
 	replay_argv_add(a, env->initrd[arch]);
 	replay_argv_add(a, "-append");
 	replay_argv_add(a, append);
-	replay_argv_add(a, "-serial");
-	add_joined(a, "file:", dir, "/console.log");
-	replay_argv_add(a, "-D");
-	add_joined(a, "", dir, "/qemu-trace.log");
-	replay_argv_add(a, "-trace");
-	replay_argv_add(a, "virtio_iommu_attach");
-	replay_argv_add(a, "-trace");
-	replay_argv_add(a, "virtio_iommu_init_iommu_mr");
+	add_console_and_trace(a, dir);
 	if (!vector_has_iommu_device(v)) {
 		iommu_device(v, arch, iommu, sizeof(iommu));
 		replay_argv_add(a, "-device");
 		replay_argv_add(a, iommu);
 	}
-	for (size_t i = 0; i < v->nqemu_devices; i++) {
-		replay_argv_add(a, "-device");
-		replay_argv_add(a, v->qemu_device[i]);
+	add_devices(v, a);
+	if (dtb) {
+		replay_argv_add(a, "-dtb");
+		replay_argv_add(a, dtb);
 	}
+	if (a->overflow) {
+		snprintf(why, whylen, "QEMU command line too long or out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* "loader,file=PATH,addr=A,force-raw=on": QEMU splits option strings at commas. */
+static int add_loader(struct replay_argv *a, const char *file, unsigned long long addr,
+		      char *why, size_t whylen)
+{
+	char opt[4200];
+
+	if (strchr(file, ',')) {
+		snprintf(why, whylen, "%s: a path with a comma cannot go into a QEMU -device option", file);
+		return -1;
+	}
+	snprintf(opt, sizeof(opt), "loader,file=%s,addr=0x%llx,force-raw=on", file, addr);
+	replay_argv_add(a, "-device");
+	return replay_argv_add(a, opt);
+}
+
+int replay_xen_machine_argv(const struct dmt_vector *v, const struct replay_env *env,
+			    const char *dir, const char *dtb, struct replay_argv *a, char *why,
+			    size_t whylen)
+{
+	char m[DMT_VEC_QEMU_ARG + 64];
+
+	if (check_vector_words(v, why, whylen))
+		return -1;
+	if (!env->xen || !env->kernel[REPLAY_ARM64] || !env->initrd[REPLAY_ARM64]) {
+		snprintf(why, whylen, "no Xen image, arm64 kernel or initramfs (set DMT_XEN, DMT_KERNEL_ARM64, DMT_INITRD_ARM64)");
+		return -1;
+	}
+	replay_argv_add(a, env->qemu[REPLAY_ARM64] ? env->qemu[REPLAY_ARM64] : default_qemu[REPLAY_ARM64]);
+	/* EL2 for Xen (FACTS.md §6); Xen takes the GICv3 and the PL011 */
+	snprintf(m, sizeof(m), "virt,gic-version=3,virtualization=on%s%s", v->qemu_machine[0] ? "," : "",
+		 v->qemu_machine);
+	replay_argv_add(a, "-machine");
+	replay_argv_add(a, m);
+	replay_argv_add(a, "-cpu");
+	replay_argv_add(a, "cortex-a57");
+	add_fixed(a, "1024");
+	replay_argv_add(a, "-kernel");
+	replay_argv_add(a, env->xen);
+	if (add_loader(a, env->kernel[REPLAY_ARM64], REPLAY_XEN_KERNEL_ADDR, why, whylen) ||
+	    add_loader(a, env->initrd[REPLAY_ARM64], REPLAY_XEN_INITRD_ADDR, why, whylen))
+		return -1;
+	add_console_and_trace(a, dir);
+	/* grant DMA needs VIRTIO_F_VERSION_1 and ACCESS_PLATFORM: modern virtio-mmio */
+	replay_argv_add(a, "-global");
+	replay_argv_add(a, "virtio-mmio.force-legacy=false");
+	add_devices(v, a);
 	if (dtb) {
 		replay_argv_add(a, "-dtb");
 		replay_argv_add(a, dtb);

@@ -25,6 +25,7 @@ struct job {
 	struct replay_verdict *out;
 	struct dmt_vector *v;
 	enum replay_arch arch;
+	bool xen;			/* xen-arm64: Xen underneath, the kernel is dom0 */
 	char dir[PATH_CHARS];
 	char dtb[PATH_CHARS];		/* the rewritten DT (arm64), empty otherwise */
 };
@@ -147,6 +148,42 @@ static void qemu_said(const char *log, char *out, size_t len)
 	free(text);
 }
 
+static int machine_argv(const struct job *j, const char *dtb, struct replay_argv *a, char *why,
+			size_t whylen)
+{
+	if (j->xen)
+		return replay_xen_machine_argv(j->v, j->env, j->dir, dtb, a, why, whylen);
+	return replay_machine_argv(j->v, j->arch, j->env, j->dir, dtb, a, why, whylen);
+}
+
+static int file_size(const char *path, uint64_t *size)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* xen-arm64: QEMU's tree made into the Xen machine's (replay_xen_dt.c). */
+static int rewrite_xen(struct job *j, const uint8_t *qdt, size_t qlen, const uint8_t *vdt,
+		       size_t vlen, uint8_t **out, size_t *olen, char *log, size_t loglen, char *why,
+		       size_t whylen)
+{
+	char dom0_args[2048];
+	struct replay_xen_boot b = { 0, 0,
+		"console=dtuart dtuart=/pl011@9000000 dom0_mem=256M dom0_max_vcpus=1", dom0_args };
+
+	if (file_size(j->env->kernel[REPLAY_ARM64], &b.kernel_size) ||
+	    file_size(j->env->initrd[REPLAY_ARM64], &b.initrd_size)) {
+		replay_fmt(why, whylen, "cannot size the arm64 kernel or initramfs");
+		return -1;
+	}
+	replay_xen_dom0_args(j->v, dom0_args, sizeof(dom0_args));
+	return replay_xen_dt(qdt, qlen, j->v, vdt, vlen, &b, out, olen, log, loglen, why, whylen);
+}
+
 /* arm64: QEMU's own DT, rewritten with the vector's maps, saved as machine.dtb. */
 static int prepare_dtb(struct job *j)
 {
@@ -160,7 +197,7 @@ static int prepare_dtb(struct job *j)
 
 	path_in(j, "qemu-dumpdtb.log", log, sizeof(log));
 	replay_fmt(dump, sizeof(dump), "dumpdtb=%s/qemu.dtb", j->dir);
-	if (replay_machine_argv(j->v, j->arch, j->env, j->dir, NULL, &a, why, sizeof(why)) ||
+	if (machine_argv(j, NULL, &a, why, sizeof(why)) ||
 	    replay_argv_add(&a, "-machine") || replay_argv_add(&a, dump)) {
 		error_check(j, "machine", "%s", why[0] ? why : "argv too long");
 		goto out;
@@ -187,8 +224,10 @@ static int prepare_dtb(struct job *j)
 		error_check(j, "machine", "the vector cannot be written as a DTB: %s", why);
 		goto out;
 	}
-	if (replay_dt_rewrite(qdt, qlen, vdt, vlen, &out, &olen, logtext, sizeof(logtext), why,
-			      sizeof(why))) {
+	if (j->xen ? rewrite_xen(j, qdt, qlen, vdt, vlen, &out, &olen, logtext, sizeof(logtext), why,
+				 sizeof(why))
+		   : replay_dt_rewrite(qdt, qlen, vdt, vlen, &out, &olen, logtext, sizeof(logtext),
+				       why, sizeof(why))) {
 		error_check(j, "machine", "DT rewrite: %s", why);
 		goto out;
 	}
@@ -241,11 +280,38 @@ static int prepare_viot(struct job *j)
 	return 0;
 }
 
+/* Under Xen the hypervisor can stop before dom0 says anything: say where. */
+static void xen_problem(const struct job *j, char *why, size_t len)
+{
+	char path[PATH_CHARS], *text = NULL;
+	size_t n = 0;
+	struct replay_xen_obs *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return;
+	path_in(j, "console.log", path, sizeof(path));
+	if (read_text(path, &text, &n) == 0)
+		replay_xen_parse(text, n, x);
+	free(text);
+	if (!x->xen_seen)
+		replay_fmt(why, len, "Xen printed nothing");
+	else if (x->xen_panic[0])
+		replay_fmt(why, len, "Xen panic: %s", x->xen_panic);
+	else if (!x->dom0_loaded)
+		replay_fmt(why, len, "Xen never loaded dom0");
+	free(x);
+}
+
 /* Why this boot gave no usable observation, or "" when it did. */
 static void boot_problem(const struct job *j, const struct replay_run *r,
 			 const struct replay_obs *o, char *why, size_t len)
 {
 	why[0] = '\0';
+	if (j->xen && r->how != RUN_SPAWN_FAILED && !o->agent_started) {
+		xen_problem(j, why, len);
+		if (why[0])
+			return;
+	}
 	if (r->how == RUN_SPAWN_FAILED)
 		replay_fmt(why, len, "QEMU could not be started (%s)", j->env->qemu[j->arch] ?
 			 j->env->qemu[j->arch] : "default binary");
@@ -280,8 +346,7 @@ static int boot_once(struct job *j, struct replay_obs *o, char *why, size_t whyl
 	struct replay_run r = { RUN_SPAWN_FAILED, 0, 0 };
 
 	memset(o, 0, sizeof(*o));
-	if (replay_machine_argv(j->v, j->arch, j->env, j->dir, j->dtb[0] ? j->dtb : NULL, &a, why,
-				whylen)) {
+	if (machine_argv(j, j->dtb[0] ? j->dtb : NULL, &a, why, whylen)) {
 		replay_argv_free(&a);
 		return -2;	/* nothing a second boot would change */
 	}
@@ -387,6 +452,25 @@ static void expectations_on_guest(struct job *j, const struct dmt_topo *t)
 			   " (and %zu more of %zu)", missed - 1, checked);
 }
 
+/* xen-arm64: backend domids and grant maps instead of endpoint IDs (replay_xen.c). */
+static void judge_xen(struct job *j, const struct replay_obs *o)
+{
+	char path[PATH_CHARS], *text = NULL;
+	size_t n = 0;
+	struct replay_xen_obs *x = calloc(1, sizeof(*x));
+
+	path_in(j, "console.log", path, sizeof(path));
+	if (!x || read_text(path, &text, &n)) {
+		error_check(j, "xen", "cannot read %s", path);
+		free(x);
+		return;
+	}
+	replay_xen_parse(text, n, x);
+	free(text);
+	replay_xen_compare(x, o->blob, o->blob_len, j->v, &j->out->checks);
+	free(x);
+}
+
 static void judge(struct job *j, const struct replay_obs *o)
 {
 	struct dmt_decode_opts opts = { 0 };
@@ -408,6 +492,9 @@ static void judge(struct job *j, const struct replay_obs *o)
 	if (dmt_decode(o->blob, o->blob_len, &opts, &t, &f)) {
 		error_check(j, "firmware", "the reference could not decode the %s the kernel saw",
 			    o->blob_name);
+	} else if (j->xen) {
+		firmware_check(j, o, &f);
+		judge_xen(j, o);
 	} else {
 		firmware_check(j, o, &f);
 		expectations_on_guest(j, &t);
@@ -499,11 +586,11 @@ static void run_job(struct job *j)
 		replay_fmt(j->out->skip_why, sizeof(j->out->skip_why), "no replay statement");
 		return;
 	}
-	if (replay_arch_parse(j->v->replay_arch, &j->arch)) {
+	if (replay_machine_parse(j->v->replay_arch, &j->arch, &j->xen)) {
 		error_check(j, "machine", "unknown replay machine '%s'", j->v->replay_arch);
 		return;
 	}
-	replay_fmt(j->out->arch, sizeof(j->out->arch), "%s", replay_arch_name(j->arch));
+	replay_fmt(j->out->arch, sizeof(j->out->arch), "%s", j->xen ? "xen-arm64" : replay_arch_name(j->arch));
 	if (mkdir(j->dir, 0755) && errno != EEXIST) {
 		error_check(j, "machine", "cannot create %s", j->dir);
 		return;

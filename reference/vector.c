@@ -243,11 +243,12 @@ static int st_grant(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_
 	return 0;
 }
 
-/* replay x86_64|arm64 */
+/* replay x86_64|arm64|xen-arm64 */
 static int st_replay(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
 {
-	if (ln->ntok != 2 || (!dmt_tok_eq(&ln->tok[1], "x86_64") && !dmt_tok_eq(&ln->tok[1], "arm64")))
-		return dmt_lang_fail(e, ln, "usage: replay x86_64|arm64");
+	if (ln->ntok != 2 || (!dmt_tok_eq(&ln->tok[1], "x86_64") && !dmt_tok_eq(&ln->tok[1], "arm64") &&
+			      !dmt_tok_eq(&ln->tok[1], "xen-arm64")))
+		return dmt_lang_fail(e, ln, "usage: replay x86_64|arm64|xen-arm64");
 	dmt_tok_copy(&ln->tok[1], v->replay_arch, sizeof(v->replay_arch));
 	return 0;
 }
@@ -285,6 +286,21 @@ static int st_qemu_machine(struct dmt_vector *v, const struct dmt_line *ln, stru
 	if (ln->ntok != 2 || !qemu_arg_ok(&ln->tok[1]) || v->qemu_machine[0])
 		return dmt_lang_fail(e, ln, "usage: qemu-machine PROP=VAL[,...] (once)");
 	dmt_tok_copy(&ln->tok[1], v->qemu_machine, DMT_VEC_QEMU_ARG);
+	return 0;
+}
+
+/* replay-virtio-cmdline ADDR: the transport QEMU's arm virt has at ADDR, handed to
+ * the kernel as virtio_mmio.device= so that its platform device has no DT node. */
+static int st_virtio_cmdline(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)
+{
+	uint64_t addr;
+
+	if (ln->ntok != 2 || !dmt_tok_u64(&ln->tok[1], UINT64_MAX, &addr) || (addr & 0x1ff))
+		return dmt_lang_fail(e, ln, "usage: replay-virtio-cmdline ADDR (a 0x200-aligned virtio-mmio base)");
+	if (v->nvirtio_cmdline == DMT_VEC_MAX_VIRTIO_CMDLINE)
+		return dmt_lang_fail(e, ln, "more than %u replay-virtio-cmdline lines",
+				     DMT_VEC_MAX_VIRTIO_CMDLINE);
+	v->virtio_cmdline[v->nvirtio_cmdline++] = addr;
 	return 0;
 }
 
@@ -461,6 +477,7 @@ static const struct vstmt vector_statements[] = {
 	{ "replay", st_replay },
 	{ "qemu-device", st_qemu_device },
 	{ "qemu-machine", st_qemu_machine },
+	{ "replay-virtio-cmdline", st_virtio_cmdline },
 };
 
 static int vector_stmt(struct dmt_vector *v, const struct dmt_line *ln, struct dmt_lang_error *e)

@@ -27,6 +27,7 @@ enum dmt_expect_kind {
 
 #define DMT_VEC_GRANT_TEXT 192
 #define DMT_VEC_MAX_QEMU 32
+#define DMT_VEC_MAX_VIRTIO_CMDLINE 4
 #define DMT_VEC_QEMU_ARG 160
 
 struct dmt_expect {
@@ -79,10 +80,14 @@ struct dmt_vector {
 	char *grant;
 	size_t grant_len, grant_cap;
 	/* replay: the QEMU machine the vector boots (harness/replay) */
-	char replay_arch[16];		/* "x86_64" or "arm64", empty: no replay */
+	char replay_arch[16];		/* "x86_64", "arm64" or "xen-arm64", empty: no replay */
 	size_t nqemu_devices;
 	char qemu_device[DMT_VEC_MAX_QEMU][DMT_VEC_QEMU_ARG];
 	char qemu_machine[DMT_VEC_QEMU_ARG];	/* extra -machine properties */
+	/* replay-virtio-cmdline ADDR: a virtio-mmio transport the replay hides from the DT
+	 * and declares on the kernel command line instead (a device with no DT node) */
+	size_t nvirtio_cmdline;
+	uint64_t virtio_cmdline[DMT_VEC_MAX_VIRTIO_CMDLINE];
 	/* domid-patch / domid-truncate: damage to the seed-002 encodings' bytes */
 	uint32_t xd_patch_off;
 	size_t xd_patch_n;

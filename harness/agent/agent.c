@@ -1,6 +1,6 @@
 /* dmatopo guest agent. Usage: agent [--no-bind | --self-test]
  * Prints, in this order: "DMT agent ...", "DMT bind ..." (unless --no-bind),
- * "DMT dev/bridge ...", "DMT group ...", the firmware blobs, "DMT done errors=N".
+ * "DMT dev/bridge ...", "DMT virtio ...", "DMT group ...", the firmware blobs, "DMT done errors=N".
  * Exit status 0 when no "DMT error" line was printed.
  * --self-test checks the CRC and the line framing against known answers (host side). */
 #include "agent.h"
@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 	if (bind)
 		bind_driverless_to_stub();
 	print_pci_devices();
+	print_virtio_devices();
 	print_iommu_groups();
 	dump_firmware_blobs();
 	emit("done errors=%u", emit_error_count());

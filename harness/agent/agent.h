@@ -30,6 +30,8 @@ struct pci_dev;
 void lspci_add(struct pci_dev *d);
 void lspci_send(void);
 
+/* "DMT virtio NAME index=N parent=DEVICE driver=D" for each virtio device. */
+void print_virtio_devices(void);
 /* "DMT group DEVICE N" from /sys/kernel/iommu_groups. */
 void print_iommu_groups(void);
 
