@@ -114,19 +114,8 @@ static void domid_check(const struct replay_xen_virtio *x, const struct dmt_devi
 	}
 	dmt_findings_init(&f);
 	memset(ref, 0, sizeof(*ref));
-	if (has_node) {
-		rc = dmt_gnt_domid_dtb(fdt, len, d, &replay_dom0, ref, &f);
-	} else {
-		/* no node to find: the reference still needs the tree for nothing else */
-		struct dmt_decode_opts opts = { 0 };
-		struct dmt_topo t;
-
-		opts.format = DMT_FMT_DTB;
-		rc = dmt_decode(fdt, len, &opts, &t, &f);
-		if (rc == 0)
-			rc = dmt_gnt_domid(&t, d, false, &replay_dom0, ref, &f);
-		dmt_topo_free(&t);
-	}
+	rc = has_node ? dmt_gnt_domid_dtb(fdt, len, d, &replay_dom0, ref, &f)
+		      : dmt_gnt_domid_no_node(&replay_dom0, ref);
 	dmt_findings_free(&f);
 	if (rc) {
 		if ((c = add_check(cs, REPLAY_ERROR, "domid", x->parent)))

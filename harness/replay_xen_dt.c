@@ -1,6 +1,7 @@
 /* The device tree of a xen-arm64 replay machine. Xen 4.17 boots from QEMU's arm virt
  * tree (virtualization=on) and builds dom0's tree from it, so everything the dom0
- * kernel should see goes into this one: the vector's xen,grant-dma nodes, the
+ * kernel should see goes into this one: the vector's xen,grant-dma nodes (and other
+ * IOMMU targets), the
  * `iommus` of its platform devices, the host bridge's iommu-map (replay_dt.c), and
  * /chosen telling Xen where dom0's kernel and initramfs are (Xen's multiboot
  * binding: docs/misc/arm/device-tree/booting.txt in the Xen tree). */
@@ -63,7 +64,11 @@ void replay_xen_dom0_args(const struct dmt_vector *v, char *out, size_t len)
 {
 	size_t used;
 
-	replay_fmt(out, len, "console=hvc0 panic=-1 " KPROBES_XEN);
+	/* A device whose iommus names an IOMMU no driver serves (a wrong target) would
+	 * wait for it forever and never reach the grant code: without fw_devlink's
+	 * ordering and with no deferred-probe grace, of_iommu gives up on that IOMMU at
+	 * the end of the initcalls and the device probes, so its answer is observed. */
+	replay_fmt(out, len, "console=hvc0 panic=-1 fw_devlink=off deferred_probe_timeout=0 " KPROBES_XEN);
 	for (size_t i = 0; i < v->nvirtio_cmdline; i++) {
 		uint64_t a = v->virtio_cmdline[i];
 		/* virt wires transport k to SPI 16 + k (GIC INTID 48 + k) */
@@ -112,19 +117,24 @@ static int copy_prop(struct xdt *j, int voff, int qoff, const char *name, const 
 	return rc ? failed(j, "cannot set property on", path, rc) : 0;
 }
 
-/* Every xen,grant-dma node of the vector, as the vector writes it. */
-static int add_grant_nodes(struct xdt *j)
+/* The vector's IOMMU targets: every xen,grant-dma node as the vector writes it, and
+ * any other #iommu-cells node QEMU's tree lacks (a wrong target for the grant code),
+ * made with its compatible and #iommu-cells only. QEMU's own IOMMUs stay as they are. */
+static int add_iommu_nodes(struct xdt *j)
 {
 	int depth = 0;
 
 	for (int off = fdt_next_node(j->v, -1, &depth); off >= 0; off = fdt_next_node(j->v, off, &depth)) {
 		char path[256];
+		bool xen = is_grant_dma(j->v, off);
 		int qoff;
 
-		if (!is_grant_dma(j->v, off))
+		if (!xen && !fdt_getprop(j->v, off, "#iommu-cells", NULL))
 			continue;
 		if (fdt_get_path(j->v, off, path, sizeof(path)) < 0)
-			return failed(j, "no path for", "a xen,grant-dma node", -FDT_ERR_BADPATH);
+			return failed(j, "no path for", "an IOMMU node", -FDT_ERR_BADPATH);
+		if (!xen && fdt_path_offset(j->q, path) >= 0)
+			continue;
 		qoff = ensure_node(j, path);
 		if (qoff < 0)
 			return failed(j, "cannot add", path, qoff);
@@ -305,7 +315,7 @@ int replay_xen_dt(const uint8_t *qemu, size_t qlen, const struct dmt_vector *v,
 		replay_fmt(why, whylen, "cannot open QEMU's DT for writing");
 		return -1;
 	}
-	if (add_grant_nodes(&j) || add_iommus(&j) || hide_cmdline_transports(&j, v) ||
+	if (add_iommu_nodes(&j) || add_iommus(&j) || hide_cmdline_transports(&j, v) ||
 	    fill_chosen(&j, b)) {
 		free(j.q);
 		return -1;

@@ -235,6 +235,10 @@ int dmt_gnt_domid_dtb(const uint8_t *buf, size_t len, const struct dmt_device *d
 		      const struct dmt_gnt_guest *gu, struct dmt_gnt_domid *out,
 		      struct dmt_findings *f);
 
+/* xen_grant_init_backend_domid for a device Linux gave no DT node (of_node NULL, e.g. a
+ * virtio_mmio.device= transport), whatever the tree holds at its address. */
+int dmt_gnt_domid_no_node(const struct dmt_gnt_guest *gu, struct dmt_gnt_domid *out);
+
 /* The host bridge holding PCI device d as the grant code picks it (first in DT
  * order whose Linux domain and bus range hold it), or NULL. */
 const struct dmt_dt_bridge *dmt_gnt_pci_bridge(const struct dmt_topo *t, const struct dmt_device *d);

@@ -48,6 +48,15 @@ static int no_dt_node(const struct dmt_gnt_guest *gu, struct dmt_gnt_domid *out)
 	return found(out, 0, false, "no-dt-node dom0-default", NULL);
 }
 
+int dmt_gnt_domid_no_node(const struct dmt_gnt_guest *gu, struct dmt_gnt_domid *out)
+{
+	if (!gu || !out)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->reason = DMT_L_NONE;
+	return no_dt_node(gu, out);
+}
+
 static const struct dmt_dt_node *find_node(const struct dmt_topo *t, const struct dmt_device *d)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
