@@ -23,7 +23,8 @@ static void replay_help(FILE *out)
 		"                      [--qemu-x86 BIN] [--qemu-arm64 BIN] [--kernel-x86 IMG]\n"
 		"                      [--kernel-arm64 IMG] [--initrd-x86 CPIO] [--initrd-arm64 CPIO]\n"
 		"                      [--viot-upgrade] [--known FILE] [--summary FILE] [--report FILE]\n"
-		"                      [--tally FILE] [--title TEXT] [--xen XEN] VECTOR|FOLDER...\n\n"
+		"                      [--tally FILE] [--title TEXT] [--report-checks] [--xen XEN]\n"
+		"                      VECTOR|FOLDER...\n\n"
 		"Boot every vector with a `replay` statement in QEMU (x86_64: q35 + virtio-iommu-pci,\n"
 		"QEMU builds the VIOT; arm64: virt + virtio-iommu-pci, QEMU's DT rewritten with the\n"
 		"vector's maps and passed with -dtb), read the kernel's endpoint IDs from the console,\n"
@@ -49,7 +50,8 @@ static void replay_help(FILE *out)
 		"TODO, JUnit skipped); one that agrees now is XPASS and fails the run; an ERROR is never\n"
 		"excused. --summary writes one JSON line per vector (verdict pass|fail|error|known|xpass|\n"
 		"skip), --report the Markdown REPORT.md includes (agreement matrix, a row per vector;\n"
-		"headings start with --title, default \"Replay\"), --tally \"passed failed skipped\".\n"
+		"headings start with --title, default \"Replay\"; --report-checks adds every check with\n"
+		"both sides), --tally \"passed failed skipped\".\n"
 		"Exit status 0 only when at least one vector was replayed and none is FAIL, ERROR or\n"
 		"XPASS; 1 otherwise; 2 on usage errors (a malformed --known file included).\n");
 }
@@ -213,6 +215,7 @@ static void run_pool(struct pool *p, unsigned jobs, FILE *out)
 struct replay_opts {
 	const char *junit, *results, *known, *summary, *report, *tally, *title;
 	unsigned jobs;
+	bool report_checks;
 	struct replay_env env;
 };
 
@@ -285,6 +288,8 @@ static int parse_opts(int argc, char **argv, struct replay_opts *o, struct vec_l
 			*slot = argv[++i];
 		} else if (strcmp(argv[i], "--viot-upgrade") == 0) {
 			o->env.viot_upgrade = true;
+		} else if (strcmp(argv[i], "--report-checks") == 0) {
+			o->report_checks = true;
 		} else if (strcmp(argv[i], "--jobs") == 0 && has_value) {
 			if (parse_uint(argv[++i], 1, MAX_JOBS, &o->jobs)) {
 				fprintf(err, "dmatopo replay: --jobs takes 1..%d\n", MAX_JOBS);
@@ -490,6 +495,7 @@ int cmd_replay(int argc, char **argv, FILE *out, FILE *err)
 	s.n = l.n;
 	s.known = &known;
 	s.title = o.title;
+	s.all_checks = o.report_checks;
 	s.seconds = replay_now() - o.env.started;
 	for (size_t i = 0; i < l.n; i++)
 		replay_tally_add(&s.tally, p.verdicts[i].gate);

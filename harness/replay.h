@@ -403,6 +403,7 @@ struct replay_run_summary {
 	const struct replay_known *known;
 	struct replay_tally tally;
 	const char *title;		/* heading prefix in the Markdown, e.g. "Replay" */
+	bool all_checks;		/* the Markdown lists every check, passes included */
 	double seconds;
 };
 

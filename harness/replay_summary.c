@@ -97,10 +97,10 @@ static void matrix(FILE *out, const struct replay_run_summary *s)
 
 static void times_per_machine(FILE *out, const struct replay_run_summary *s)
 {
-	static const char *const arches[] = { "x86_64", "arm64" };
+	static const char *const arches[] = { "x86_64", "arm64", "xen-arm64" };
 
 	fprintf(out, "Boot-to-verdict per machine (seconds):\n\n");
-	for (size_t a = 0; a < 2; a++) {
+	for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
 		size_t n = 0;
 		double sum = 0, lo = 0, hi = 0;
 
@@ -209,10 +209,45 @@ static void notes(FILE *out, const struct replay_run_summary *s)
 	fprintf(out, "\n");
 }
 
+/* '|' would end a table cell. */
+static void cell(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '|')
+			fputc('\\', out);
+		fputc(*text, out);
+	}
+}
+
+/* Every check of every vector with both sides: for runs small enough to read whole. */
+static void all_checks(FILE *out, const struct replay_run_summary *s)
+{
+	static const char *const st[] = { "pass", "FAIL", "ERROR" };
+
+	fprintf(out, "## %s: every check\n\n", s->title);
+	fprintf(out, "| Topology | Check | Result | Kernel and reference |\n|---|---|---|---|\n");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct replay_verdict *v = &s->v[i];
+		char topo[160];
+
+		topology_name(v->vector, topo, sizeof(topo));
+		for (size_t k = 0; k < v->checks.n; k++) {
+			const struct replay_check *c = &v->checks.c[k];
+
+			fprintf(out, "| %s | %s | %s | ", topo, c->what, st[c->status]);
+			cell(out, c->diag);
+			fprintf(out, " |\n");
+		}
+	}
+	fprintf(out, "\n");
+}
+
 void replay_summary_markdown(FILE *out, const struct replay_run_summary *s)
 {
 	matrix(out, s);
 	times_per_machine(out, s);
+	if (s->all_checks)
+		all_checks(out, s);
 	details(out, s);
 	known(out, s);
 	notes(out, s);
