@@ -123,6 +123,10 @@ struct replay_dev {
 	uint32_t kids[REPLAY_MAX_KIDS];
 	bool kids_overflow;
 	int group;			/* -1: none listed */
+	/* of_msi_map_id's answers (arm64 msiin/msiid kprobe pairs), in console order */
+	size_t nmsi;
+	uint32_t msi[REPLAY_MAX_KIDS];
+	bool msi_broken;		/* an entry line without its return line, or too many */
 };
 
 struct replay_obs {
@@ -151,6 +155,7 @@ struct replay_obs {
 	bool blob_ok;
 	char blob_problem[200];
 	size_t nviot_tables;
+	size_t nmsi_seen;		/* msiid lines paired with an entry line */
 	/* QEMU trace */
 	size_t nattach;
 	uint32_t attach[REPLAY_MAX_ATTACH];
@@ -199,6 +204,15 @@ size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *d
 /* Compare every enumerated device; the observation must already be complete. */
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
 		    struct replay_checks *cs);
+
+/* ---- replay_msi.c -------------------------------------------------------- */
+
+/* After replay_compare: one check "msi SBDF" per device whose MSI DeviceID the kernel
+ * reported (of_msi_map_id), against the reference's msi= answer; FAIL when they
+ * differ, ERROR for a broken observation. When the DT has an msi-map and no device
+ * reported one, a single ERROR check "msi": the vector could not be judged on it. */
+void replay_msi_check(const struct replay_obs *o, const struct dmt_topo *t,
+		      struct replay_checks *cs);
 
 /* ---- replay_lspci.c ------------------------------------------------------ */
 
