@@ -300,6 +300,7 @@ struct replay_run_summary {
 	struct replay_tally tally;
 	const char *title;		/* heading prefix in the Markdown, e.g. "Replay" */
 	double seconds;
+	const char *kernel;		/* --kernel-label (e.g. "6.12"), NULL when not given */
 };
 
 /* One JSON object per vector: vector, name, arch, status, verdict, counts, times. */
