@@ -208,11 +208,12 @@ void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
 /* ---- replay_msi.c -------------------------------------------------------- */
 
 /* After replay_compare: one check "msi SBDF" per device whose MSI DeviceID the kernel
- * reported (of_msi_map_id), against the reference's msi= answer; FAIL when they
- * differ, ERROR for a broken observation. When the DT has an msi-map and no device
- * reported one, a single ERROR check "msi": the vector could not be judged on it. */
+ * reported (of_msi_map_id), against the reference's msi= answer on t (the DT the guest
+ * saw); FAIL when they differ, ERROR for a broken observation. When the vector's own
+ * topology (declared) has an msi-map and no device reported an ID, a single ERROR
+ * check "msi": the vector could not be judged on it. */
 void replay_msi_check(const struct replay_obs *o, const struct dmt_topo *t,
-		      struct replay_checks *cs);
+		      const struct dmt_topo *declared, struct replay_checks *cs);
 
 /* ---- replay_lspci.c ------------------------------------------------------ */
 
