@@ -76,6 +76,14 @@ check-clang:
 gate: setup
 	@bash ci/gate
 
+# One REPORT.md and one verdict over gate results folders: the shards of
+# `make gate SHARD=i/N` run on several machines (FROM="dir1 dir2 ..."), or one run.
+FROM ?= build/results/gate
+REPORT ?= REPORT.md
+.PHONY: report
+report: $(CLI)
+	@bash ci/report --verdict $(FROM) >$(REPORT)
+
 clean:
 	rm -rf build
 

@@ -23,7 +23,8 @@ static void replay_help(FILE *out)
 		"                      [--qemu-x86 BIN] [--qemu-arm64 BIN] [--kernel-x86 IMG]\n"
 		"                      [--kernel-arm64 IMG] [--initrd-x86 CPIO] [--initrd-arm64 CPIO]\n"
 		"                      [--viot-upgrade] [--known FILE] [--summary FILE] [--report FILE]\n"
-		"                      [--tally FILE] [--title TEXT] [--report-checks] [--xen XEN]\n"
+		"                      [--tally FILE] [--title TEXT] [--kernel-label NAME]\n"
+		"                      [--report-checks] [--xen XEN]\n"
 		"                      VECTOR|FOLDER...\n\n"
 		"Boot every vector with a `replay` statement in QEMU (x86_64: q35 + virtio-iommu-pci,\n"
 		"QEMU builds the VIOT; arm64: virt + virtio-iommu-pci, QEMU's DT rewritten with the\n"
@@ -52,6 +53,8 @@ static void replay_help(FILE *out)
 		"skip), --report the Markdown REPORT.md includes (agreement matrix, a row per vector;\n"
 		"headings start with --title, default \"Replay\"; --report-checks adds every check with\n"
 		"both sides), --tally \"passed failed skipped\".\n"
+		"--kernel-label NAME (e.g. 6.12) goes into every summary line as \"kernel\", so that\n"
+		"`dmatopo merge` keeps the runs of several kernels and shards apart.\n"
 		"Exit status 0 only when at least one vector was replayed and none is FAIL, ERROR or\n"
 		"XPASS; 1 otherwise; 2 on usage errors (a malformed --known file included).\n");
 }
@@ -213,7 +216,7 @@ static void run_pool(struct pool *p, unsigned jobs, FILE *out)
 /* ---- options ------------------------------------------------------------- */
 
 struct replay_opts {
-	const char *junit, *results, *known, *summary, *report, *tally, *title;
+	const char *junit, *results, *known, *summary, *report, *tally, *title, *kernel_label;
 	unsigned jobs;
 	bool report_checks;
 	struct replay_env env;
@@ -263,13 +266,13 @@ static const char **string_opt(struct replay_opts *o, const char *name)
 		{ "--junit", 0 }, { "--results", 1 }, { "--qemu-x86", 2 }, { "--qemu-arm64", 3 },
 		{ "--kernel-x86", 4 }, { "--kernel-arm64", 5 }, { "--initrd-x86", 6 },
 		{ "--initrd-arm64", 7 }, { "--known", 8 }, { "--summary", 9 }, { "--report", 10 },
-		{ "--tally", 11 }, { "--title", 12 }, { "--xen", 13 },
+		{ "--tally", 11 }, { "--title", 12 }, { "--kernel-label", 13 }, { "--xen", 14 },
 	};
 	const char **slots[] = {
 		&o->junit, &o->results, &o->env.qemu[REPLAY_X86_64], &o->env.qemu[REPLAY_ARM64],
 		&o->env.kernel[REPLAY_X86_64], &o->env.kernel[REPLAY_ARM64],
 		&o->env.initrd[REPLAY_X86_64], &o->env.initrd[REPLAY_ARM64], &o->known, &o->summary,
-		&o->report, &o->tally, &o->title, &o->env.xen,
+		&o->report, &o->tally, &o->title, &o->kernel_label, &o->env.xen,
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -496,6 +499,7 @@ int cmd_replay(int argc, char **argv, FILE *out, FILE *err)
 	s.known = &known;
 	s.title = o.title;
 	s.all_checks = o.report_checks;
+	s.kernel = o.kernel_label;
 	s.seconds = replay_now() - o.env.started;
 	for (size_t i = 0; i < l.n; i++)
 		replay_tally_add(&s.tally, p.verdicts[i].gate);

@@ -239,6 +239,10 @@ struct replay_dev {
 	uint32_t kids[REPLAY_MAX_KIDS];
 	bool kids_overflow;
 	int group;			/* -1: none listed */
+	/* of_msi_map_id's answers (arm64 msiin/msiid kprobe pairs), in console order */
+	size_t nmsi;
+	uint32_t msi[REPLAY_MAX_KIDS];
+	bool msi_broken;		/* an entry line without its return line, or too many */
 };
 
 struct replay_obs {
@@ -267,6 +271,7 @@ struct replay_obs {
 	bool blob_ok;
 	char blob_problem[200];
 	size_t nviot_tables;
+	size_t nmsi_seen;		/* msiid lines paired with an entry line */
 	/* QEMU trace */
 	size_t nattach;
 	uint32_t attach[REPLAY_MAX_ATTACH];
@@ -317,6 +322,16 @@ size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *d
 /* Compare every enumerated device; the observation must already be complete. */
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
 		    struct replay_checks *cs);
+
+/* ---- replay_msi.c -------------------------------------------------------- */
+
+/* After replay_compare: one check "msi SBDF" per device whose MSI DeviceID the kernel
+ * reported (of_msi_map_id), against the reference's msi= answer on t (the DT the guest
+ * saw); FAIL when they differ, ERROR for a broken observation. When the vector's own
+ * topology (declared) has an msi-map and no device reported an ID, a single ERROR
+ * check "msi": the vector could not be judged on it. */
+void replay_msi_check(const struct replay_obs *o, const struct dmt_topo *t,
+		      const struct dmt_topo *declared, struct replay_checks *cs);
 
 /* ---- replay_lspci.c ------------------------------------------------------ */
 
@@ -405,6 +420,7 @@ struct replay_run_summary {
 	const char *title;		/* heading prefix in the Markdown, e.g. "Replay" */
 	bool all_checks;		/* the Markdown lists every check, passes included */
 	double seconds;
+	const char *kernel;		/* --kernel-label (e.g. "6.12"), NULL when not given */
 };
 
 /* One JSON object per vector: vector, name, arch, status, verdict, counts, times. */

@@ -325,9 +325,73 @@ static void epid_line(const char *line, void *ctx)
 	d->kids[d->nkids++] = (uint32_t)id;
 }
 
+/* The MSI probes come in pairs on the one vCPU:
+ * `msiin: (of_msi_map_id+0x0/0x1c) dev="0000:00:05.0" rid=40`, then
+ * `msiid: (pci_msi_domain_get_msi_rid+0x7c/0x90 <- of_msi_map_id) id=65576`.
+ * An entry whose return never follows marks that device's observation broken. */
+struct msi_state {
+	struct replay_obs *o;
+	struct replay_dev *pending;	/* the device of the last unanswered msiin */
+	bool pending_stray;		/* an msiin for a device the agent did not list */
+};
+
+static void msi_unanswered(struct msi_state *m)
+{
+	if (m->pending)
+		m->pending->msi_broken = true;
+	m->pending = NULL;
+	m->pending_stray = false;
+}
+
+static void msi_entry(struct msi_state *m, const char *q)
+{
+	uint16_t seg, rid;
+
+	msi_unanswered(m);
+	q += 6;
+	if (!parse_sbdf(q, &seg, &rid) || q[12] != '"')
+		return;
+	m->pending = replay_find_dev(m->o, seg, rid);
+	m->pending_stray = m->pending == NULL;
+}
+
+static void msi_return(struct msi_state *m, unsigned long id)
+{
+	struct replay_dev *d = m->pending;
+
+	m->pending = NULL;
+	if (m->pending_stray || !d) {
+		m->pending_stray = false;
+		return;
+	}
+	if (d->nmsi == REPLAY_MAX_KIDS) {
+		d->msi_broken = true;
+		return;
+	}
+	d->msi[d->nmsi++] = (uint32_t)id;
+	m->o->nmsi_seen++;
+}
+
+static void msi_line(const char *line, void *ctx)
+{
+	struct msi_state *m = ctx;
+	const char *p, *q;
+	unsigned long id;
+
+	if ((p = strstr(line, "msiin: (")) && (q = strstr(p, " dev=\""))) {
+		msi_entry(m, q);
+	} else if ((p = strstr(line, "msiid: (")) && strstr(p, "<- of_msi_map_id)")) {
+		if (field(p, " id=", 10, &id) && id <= 0xffffffffUL)
+			msi_return(m, id);
+		else
+			msi_unanswered(m);
+	}
+}
+
 void replay_parse_console(const char *text, size_t len, const char *want, struct replay_obs *o)
 {
 	struct parse_state s;
+	struct msi_state m = { 0 };
 
 	memset(o, 0, sizeof(*o));
 	memset(&s, 0, sizeof(s));
@@ -365,6 +429,9 @@ void replay_parse_console(const char *text, size_t len, const char *want, struct
 		replay_fmt(o->blob_problem, sizeof(o->blob_problem), "%s blob never ended", s.blob.want);
 	replay_fmt(o->blob_name, sizeof(o->blob_name), "%s", s.blob.want);
 	replay_each_line(text, len, epid_line, o);
+	m.o = o;
+	replay_each_line(text, len, msi_line, &m);
+	msi_unanswered(&m);
 }
 
 static void trace_line(const char *line, void *ctx)

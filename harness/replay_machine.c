@@ -9,7 +9,12 @@
 
 /* The kernel prints each endpoint ID iommu_fwspec_add_ids receives (FACTS.md §6). */
 #define KPROBE_EPID "kprobe_event=p:epid,iommu_fwspec_add_ids,dev=+0(+0($arg1)):string," \
-		    "id=+0($arg2):u32,n=$arg3 tp_printk"
+		    "id=+0($arg2):u32,n=$arg3"
+/* arm64: the MSI DeviceID the ITS gets is what of_msi_map_id returns (6.1 and 6.12 alike:
+ * pci_msi_domain_get_msi_rid calls it with the RID after the alias walk). An entry probe
+ * names the device, the return probe that follows it on the one vCPU gives the ID. */
+#define KPROBE_MSI ";p:msiin,of_msi_map_id,dev=+0(+0($arg1)):string,rid=$arg3:u32" \
+		   ";r:msiid,of_msi_map_id,id=$retval:u32"
 
 /* Small, quiet, no reboot: a guest that powers off or panics ends QEMU. */
 static const char *const fixed_args[] = {
@@ -222,8 +227,8 @@ int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
 			 arch == REPLAY_ARM64 ? "ARM64" : "X86");
 		return -1;
 	}
-	snprintf(append, sizeof(append), "console=%s panic=-1 " KPROBE_EPID,
-		 arch == REPLAY_ARM64 ? "ttyAMA0" : "ttyS0");
+	snprintf(append, sizeof(append), "console=%s panic=-1 " KPROBE_EPID "%s tp_printk",
+		 arch == REPLAY_ARM64 ? "ttyAMA0" : "ttyS0", arch == REPLAY_ARM64 ? KPROBE_MSI : "");
 	replay_argv_add(a, env->qemu[arch] ? env->qemu[arch] : default_qemu[arch]);
 	add_machine(v, arch, a);
 	add_fixed(a, "256");

@@ -58,6 +58,11 @@ void replay_summary_jsonl(FILE *out, const struct replay_run_summary *s)
 			dmt_print_json_string(out, v->known_reason);
 		else
 			fprintf(out, "null");
+		/* which kernel judged it, so that merged shards keep their kernels apart */
+		if (s->kernel) {
+			fprintf(out, ",\"kernel\":");
+			dmt_print_json_string(out, s->kernel);
+		}
 		fprintf(out, "}\n");
 	}
 }

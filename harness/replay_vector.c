@@ -499,6 +499,7 @@ static void judge(struct job *j, const struct replay_obs *o)
 		firmware_check(j, o, &f);
 		expectations_on_guest(j, &t);
 		replay_compare(o, &t, &j->out->checks);
+		replay_msi_check(o, &t, &j->v->lang.topo, &j->out->checks);
 		replay_lspci_check(j->dir, &t, &j->out->checks);
 	}
 	dmt_topo_free(&t);
