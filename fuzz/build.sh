@@ -23,7 +23,7 @@ work=${WORK:-$OUT/.work}
 mkdir -p "$OUT" "$work/obj" "$work/seeds"
 
 targets=(fuzz_viot fuzz_vtopo fuzz_dtb fuzz_lang fuzz_vector fuzz_grant
-	 fuzz_roundtrip fuzz_cross fuzz_profiles fuzz_grant_model fuzz_lspci fuzz_domid fuzz_summary)
+	 fuzz_roundtrip fuzz_cross fuzz_profiles fuzz_grant_model fuzz_lspci fuzz_domid fuzz_summary fuzz_console)
 # The do-nothing baseline is for the benchmark only, not for a fuzzing service.
 [ "${DMT_BENCH:-0}" = 1 ] && targets+=(fuzz_empty)
 avail=()
@@ -63,7 +63,7 @@ for t in "${avail[@]}"; do
 	[ -f "$dict" ] || dict=$root/fuzz/dict/common.dict
 	cp "$dict" "$OUT/$t.dict"
 	printf '[libfuzzer]\nmax_len = %s\ndict = %s.dict\ntimeout = 10\n' \
-		"$(case $kind in dtb | vector | lang | lspci) echo 16384 ;; *) echo 4096 ;; esac)" "$t" \
+		"$(case $kind in console) echo 65536 ;; dtb | vector | lang | lspci) echo 16384 ;; *) echo 4096 ;; esac)" "$t" \
 		>"$OUT/$t.options"
 done
 echo "build.sh: built ${avail[*]}"

@@ -5,7 +5,7 @@
 # Usage: fuzz/seeds.sh DMATOPO ROOT OUTDIR
 tool=$1 root=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model,lspci,domid,summary}
+mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model,lspci,domid,summary,console}
 n=0
 while IFS= read -r vec; do
 	name=$(echo "${vec#"$root"/vectors/}" | tr '/' '_')
@@ -40,6 +40,8 @@ done < <(grep -l '^grant ' -r "$root/vectors" --include='*.vec' | sort)
 cp "$root"/harness/tests/lspci/*.txt "$out/lspci/"
 # summary: replay summary lines as `dmatopo merge` reads them (harness/tests/summary/)
 cp "$root"/harness/tests/summary/*.jsonl "$out/summary/"
+# console: real guest consoles the red-path self-test replays (q35, arm64, Xen dom0)
+cp "$root"/ci/selftest/recorded/*.console "$out/console/"
 # domid: each seed-002 encoding of every domid-in vector's device tree, behind the
 # byte that picks the encoding
 k=0

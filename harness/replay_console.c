@@ -158,6 +158,8 @@ static void blob_begin(struct blob_state *b, const char *rest)
 		blob_fail(b, "blob-begin has no usable len/crc32", 0);
 		return;
 	}
+	/* a blob that failed earlier may begin again: its first buffer goes */
+	free(b->o->blob);
 	b->o->blob = calloc(1, len);
 	if (!b->o->blob) {
 		blob_fail(b, "out of memory", 0);
