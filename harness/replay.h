@@ -111,11 +111,27 @@ int replay_dt_rewrite(const uint8_t *qemu, size_t qlen, const uint8_t *vdtb, siz
 		      uint8_t **out, size_t *outlen, char *log, size_t loglen, char *why,
 		      size_t whylen);
 
-/* QEMU's phandle (q, open for writing) for the node the vector's phandle vph names,
- * given one if it has none; a phandle q does not use when vph is dangling; 0 with
- * why when the vector's node is not in q. */
-uint32_t replay_dt_phandle(uint8_t *q, const uint8_t *v, uint32_t vph, char *log, size_t loglen,
-			   char *why, size_t whylen);
+/* A DT rewrite in progress: QEMU's tree open for writing, the vector's DTB, the
+ * rewrite's log and the reason it stopped. */
+struct replay_dt_job {
+	uint8_t *q;
+	const uint8_t *v;
+	char *log;
+	size_t loglen;
+	char *why;
+	size_t whylen;
+};
+
+/* Check both trees and open a copy of QEMU's for writing (64 KiB to grow) into j->q;
+ * j->v, log and why must be set. 0, or -1 with why. */
+int replay_dt_open(struct replay_dt_job *j, const uint8_t *qemu, size_t qlen, size_t vlen);
+/* Append one line to the rewrite's log (bounded; a full log drops the line). */
+void replay_dt_say(struct replay_dt_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* QEMU's phandle for the node the vector's phandle vph names, given one if it has
+ * none; a phandle QEMU's tree does not use when vph is dangling; 0 with why when the
+ * vector's node is not in QEMU's tree. */
+uint32_t replay_dt_phandle(struct replay_dt_job *j, uint32_t vph);
 
 /* ---- replay_xen_dt.c ------------------------------------------------------ */
 

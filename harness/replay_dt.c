@@ -15,18 +15,7 @@
 #define DT_SLACK (64u << 10)
 #define ENTRY_CELLS 4
 
-struct dt_job {
-	uint8_t *q;			/* QEMU's DT, opened for writing */
-	const uint8_t *v;		/* the vector's DTB */
-	char *log;
-	size_t loglen;
-	char *why;
-	size_t whylen;
-};
-
-static void say(struct dt_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(struct dt_job *j, const char *fmt, ...)
+void replay_dt_say(struct replay_dt_job *j, const char *fmt, ...)
 {
 	size_t used = strlen(j->log);
 	va_list ap;
@@ -56,7 +45,7 @@ static uint32_t unused_phandle(const uint8_t *q, uint32_t hint)
 }
 
 /* QEMU's phandle for the node the vector's phandle vph names; 0 on error. */
-static uint32_t translate_phandle(struct dt_job *j, uint32_t vph)
+static uint32_t translate_phandle(struct replay_dt_job *j, uint32_t vph)
 {
 	int voff = fdt_node_offset_by_phandle(j->v, vph);
 	char path[256];
@@ -82,21 +71,18 @@ static uint32_t translate_phandle(struct dt_job *j, uint32_t vph)
 		replay_fmt(j->why, j->whylen, "cannot give QEMU's %s a phandle", path);
 		return 0;
 	}
-	say(j, "%s: phandle 0x%x added", path, qph);
+	replay_dt_say(j, "%s: phandle 0x%x added", path, qph);
 	return qph;
 }
 
-uint32_t replay_dt_phandle(uint8_t *q, const uint8_t *v, uint32_t vph, char *log, size_t loglen,
-			   char *why, size_t whylen)
+uint32_t replay_dt_phandle(struct replay_dt_job *j, uint32_t vph)
 {
-	struct dt_job j = { q, v, log, loglen, why, whylen };
-
-	return translate_phandle(&j, vph);
+	return translate_phandle(j, vph);
 }
 
 /* The map property `name` of the vector's bridge, with phandles translated, set on
  * QEMU's node at `path`. A remainder past whole entries is copied as it is. */
-static int copy_map(struct dt_job *j, const char *path, const uint32_t *cells, int len,
+static int copy_map(struct replay_dt_job *j, const char *path, const uint32_t *cells, int len,
 		    const char *name)
 {
 	uint32_t *val = malloc(len > 0 ? (size_t)len : 1);
@@ -124,11 +110,11 @@ static int copy_map(struct dt_job *j, const char *path, const uint32_t *cells, i
 		replay_fmt(j->why, j->whylen, "%s: cannot set %s: %s", path, name, fdt_strerror(rc));
 		return -1;
 	}
-	say(j, "%s: %s set from the vector (%d bytes)", path, name, len);
+	replay_dt_say(j, "%s: %s set from the vector (%d bytes)", path, name, len);
 	return 0;
 }
 
-static int copy_plain(struct dt_job *j, const char *path, const void *val, int len,
+static int copy_plain(struct replay_dt_job *j, const char *path, const void *val, int len,
 		      const char *name)
 {
 	int qoff = fdt_path_offset(j->q, path);
@@ -138,20 +124,20 @@ static int copy_plain(struct dt_job *j, const char *path, const void *val, int l
 		replay_fmt(j->why, j->whylen, "%s: cannot set %s: %s", path, name, fdt_strerror(rc));
 		return -1;
 	}
-	say(j, "%s: %s set from the vector", path, name);
+	replay_dt_say(j, "%s: %s set from the vector", path, name);
 	return 0;
 }
 
-static void drop(struct dt_job *j, const char *path, const char *name)
+static void drop(struct replay_dt_job *j, const char *path, const char *name)
 {
 	int qoff = fdt_path_offset(j->q, path);
 
 	if (qoff >= 0 && fdt_delprop(j->q, qoff, name) == 0)
-		say(j, "%s: QEMU's %s removed (the vector has none)", path, name);
+		replay_dt_say(j, "%s: QEMU's %s removed (the vector has none)", path, name);
 }
 
 /* One property: copied when the vector has it; otherwise removed or kept. */
-static int rewrite_prop(struct dt_job *j, int voff, const char *path, const char *name,
+static int rewrite_prop(struct replay_dt_job *j, int voff, const char *path, const char *name,
 			bool is_map, bool drop_when_absent)
 {
 	int len;
@@ -165,7 +151,7 @@ static int rewrite_prop(struct dt_job *j, int voff, const char *path, const char
 	return is_map ? copy_map(j, path, val, len, name) : copy_plain(j, path, val, len, name);
 }
 
-static int rewrite_bridge(struct dt_job *j, int voff)
+static int rewrite_bridge(struct replay_dt_job *j, int voff)
 {
 	char path[256];
 
@@ -197,31 +183,41 @@ static bool is_pci_bridge(const uint8_t *fdt, int off)
 	return type && len >= 4 && strncmp(type, "pci", (size_t)len) == 0;
 }
 
+int replay_dt_open(struct replay_dt_job *j, const uint8_t *qemu, size_t qlen, size_t vlen)
+{
+	size_t cap = qlen + DT_SLACK;
+
+	if (j->loglen)
+		j->log[0] = '\0';
+	j->q = NULL;
+	if (qlen < 40 || fdt_check_header(qemu) || fdt_totalsize(qemu) > qlen) {
+		replay_fmt(j->why, j->whylen, "QEMU's DT does not parse");
+		return -1;
+	}
+	if (vlen < 40 || fdt_check_header(j->v) || fdt_totalsize(j->v) > vlen) {
+		replay_fmt(j->why, j->whylen, "the vector's DTB does not parse");
+		return -1;
+	}
+	j->q = malloc(cap);
+	if (!j->q || fdt_open_into(qemu, j->q, (int)cap)) {
+		free(j->q);
+		j->q = NULL;
+		replay_fmt(j->why, j->whylen, "cannot open QEMU's DT for writing");
+		return -1;
+	}
+	return 0;
+}
+
 int replay_dt_rewrite(const uint8_t *qemu, size_t qlen, const uint8_t *vdtb, size_t vlen,
 		      uint8_t **out, size_t *outlen, char *log, size_t loglen, char *why,
 		      size_t whylen)
 {
-	struct dt_job j = { NULL, vdtb, log, loglen, why, whylen };
-	size_t cap = qlen + DT_SLACK;
+	struct replay_dt_job j = { NULL, vdtb, log, loglen, why, whylen };
 	unsigned bridges = 0;
 	int off, depth = 0;
 
-	if (loglen)
-		log[0] = '\0';
-	if (qlen < 40 || fdt_check_header(qemu) || fdt_totalsize(qemu) > qlen) {
-		replay_fmt(why, whylen, "QEMU's DT does not parse");
+	if (replay_dt_open(&j, qemu, qlen, vlen))
 		return -1;
-	}
-	if (vlen < 40 || fdt_check_header(vdtb) || fdt_totalsize(vdtb) > vlen) {
-		replay_fmt(why, whylen, "the vector's DTB does not parse");
-		return -1;
-	}
-	j.q = malloc(cap);
-	if (!j.q || fdt_open_into(qemu, j.q, (int)cap)) {
-		free(j.q);
-		replay_fmt(why, whylen, "cannot open QEMU's DT for writing");
-		return -1;
-	}
 	for (off = fdt_next_node(vdtb, -1, &depth); off >= 0; off = fdt_next_node(vdtb, off, &depth)) {
 		if (!is_pci_bridge(vdtb, off))
 			continue;

@@ -196,6 +196,23 @@ static void add_devices(const struct dmt_vector *v, struct replay_argv *a)
 	}
 }
 
+/* The vector's devices, the DT to boot with (when there is one), and the verdict on
+ * the whole argv: it is complete or the machine is refused. */
+static int add_devices_and_dtb(const struct dmt_vector *v, const char *dtb, struct replay_argv *a,
+			       char *why, size_t whylen)
+{
+	add_devices(v, a);
+	if (dtb) {
+		replay_argv_add(a, "-dtb");
+		replay_argv_add(a, dtb);
+	}
+	if (a->overflow) {
+		snprintf(why, whylen, "QEMU command line too long or out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static int check_vector_words(const struct dmt_vector *v, char *why, size_t whylen)
 {
 	if (v->qemu_machine[0] && !replay_qemu_word_ok(v->qemu_machine)) {
@@ -244,16 +261,7 @@ int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
 		replay_argv_add(a, "-device");
 		replay_argv_add(a, iommu);
 	}
-	add_devices(v, a);
-	if (dtb) {
-		replay_argv_add(a, "-dtb");
-		replay_argv_add(a, dtb);
-	}
-	if (a->overflow) {
-		snprintf(why, whylen, "QEMU command line too long or out of memory");
-		return -1;
-	}
-	return 0;
+	return add_devices_and_dtb(v, dtb, a, why, whylen);
 }
 
 /* "loader,file=PATH,addr=A,force-raw=on": QEMU splits option strings at commas. */
@@ -301,14 +309,5 @@ int replay_xen_machine_argv(const struct dmt_vector *v, const struct replay_env 
 	/* grant DMA needs VIRTIO_F_VERSION_1 and ACCESS_PLATFORM: modern virtio-mmio */
 	replay_argv_add(a, "-global");
 	replay_argv_add(a, "virtio-mmio.force-legacy=false");
-	add_devices(v, a);
-	if (dtb) {
-		replay_argv_add(a, "-dtb");
-		replay_argv_add(a, dtb);
-	}
-	if (a->overflow) {
-		snprintf(why, whylen, "QEMU command line too long or out of memory");
-		return -1;
-	}
-	return 0;
+	return add_devices_and_dtb(v, dtb, a, why, whylen);
 }

@@ -9,11 +9,9 @@
 #include "vector.h"
 
 #include <libfdt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define XEN_DT_SLACK (64u << 10)
 
 /* The kprobe events replay_xen_obs.c reads (FACTS.md §6: boot-time kprobe events
  * with tp_printk). xen_grant_setup_dma_ops is inlined, so the domid is read from the
@@ -28,33 +26,7 @@
 	"p:xgref,gnttab_grant_foreign_access_ref,ref=$arg1:u32,domid=$arg2:u16,frame=$arg3:x64,ro=$arg4:s32" \
 	" tp_printk"
 
-struct xdt {
-	uint8_t *q;
-	const uint8_t *v;
-	char *log;
-	size_t loglen;
-	char *why;
-	size_t whylen;
-};
-
-static void say(struct xdt *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(struct xdt *j, const char *fmt, ...)
-{
-	size_t used = strlen(j->log);
-	va_list ap;
-
-	if (used + 2 >= j->loglen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(j->log + used, j->loglen - used - 1, fmt, ap);
-	va_end(ap);
-	used = strlen(j->log);
-	j->log[used] = '\n';
-	j->log[used + 1] = '\0';
-}
-
-static int failed(struct xdt *j, const char *what, const char *path, int err)
+static int failed(struct replay_dt_job *j, const char *what, const char *path, int err)
 {
 	replay_fmt(j->why, j->whylen, "%s %s: %s", what, path, fdt_strerror(err));
 	return -1;
@@ -86,7 +58,7 @@ static bool is_grant_dma(const uint8_t *fdt, int off)
 }
 
 /* Create path in q (its parent must exist) unless it is there. */
-static int ensure_node(struct xdt *j, const char *path)
+static int ensure_node(struct replay_dt_job *j, const char *path)
 {
 	char parent[256];
 	const char *slash = strrchr(path, '/');
@@ -102,11 +74,11 @@ static int ensure_node(struct xdt *j, const char *path)
 		return poff;
 	off = fdt_add_subnode(j->q, poff, slash + 1);
 	if (off >= 0)
-		say(j, "%s: added", path);
+		replay_dt_say(j, "%s: added", path);
 	return off;
 }
 
-static int copy_prop(struct xdt *j, int voff, int qoff, const char *name, const char *path)
+static int copy_prop(struct replay_dt_job *j, int voff, int qoff, const char *name, const char *path)
 {
 	int len, rc;
 	const void *val = fdt_getprop(j->v, voff, name, &len);
@@ -120,7 +92,7 @@ static int copy_prop(struct xdt *j, int voff, int qoff, const char *name, const 
 /* The vector's IOMMU targets: every xen,grant-dma node as the vector writes it, and
  * any other #iommu-cells node QEMU's tree lacks (a wrong target for the grant code),
  * made with its compatible and #iommu-cells only. QEMU's own IOMMUs stay as they are. */
-static int add_iommu_nodes(struct xdt *j)
+static int add_iommu_nodes(struct replay_dt_job *j)
 {
 	int depth = 0;
 
@@ -148,7 +120,7 @@ static int add_iommu_nodes(struct xdt *j)
 /* The vector's iommus of one node with each specifier's phandle made QEMU's. A
  * phandle the vector leaves dangling stays dangling, and the cells after it are
  * copied as they are (nothing says how many belong to it). */
-static int copy_iommus(struct xdt *j, int voff, const char *path)
+static int copy_iommus(struct replay_dt_job *j, int voff, const char *path)
 {
 	int len, qoff = fdt_path_offset(j->q, path), rc;
 	const fdt32_t *val = fdt_getprop(j->v, voff, "iommus", &len);
@@ -168,7 +140,7 @@ static int copy_iommus(struct xdt *j, int voff, const char *path)
 		uint32_t vph = fdt32_to_cpu(cells[i]);
 		int target = fdt_node_offset_by_phandle(j->v, vph);
 		const fdt32_t *nc = target >= 0 ? fdt_getprop(j->v, target, "#iommu-cells", NULL) : NULL;
-		uint32_t qph = replay_dt_phandle(j->q, j->v, vph, j->log, j->loglen, j->why, j->whylen);
+		uint32_t qph = replay_dt_phandle(j, vph);
 
 		if (!qph) {
 			free(cells);
@@ -184,11 +156,11 @@ static int copy_iommus(struct xdt *j, int voff, const char *path)
 	free(cells);
 	if (rc)
 		return failed(j, "cannot set iommus on", path, rc);
-	say(j, "%s: iommus set from the vector (%d bytes)", path, len);
+	replay_dt_say(j, "%s: iommus set from the vector (%d bytes)", path, len);
 	return 0;
 }
 
-static int add_iommus(struct xdt *j)
+static int add_iommus(struct replay_dt_job *j)
 {
 	int depth = 0;
 
@@ -207,7 +179,7 @@ static int add_iommus(struct xdt *j)
 
 /* A transport the kernel gets from virtio_mmio.device= must not also bind through
  * its node; Xen still needs the node to hand dom0 the MMIO page and the interrupt. */
-static int hide_cmdline_transports(struct xdt *j, const struct dmt_vector *v)
+static int hide_cmdline_transports(struct replay_dt_job *j, const struct dmt_vector *v)
 {
 	static const char hidden[] = "dmatopo,virtio-mmio-on-cmdline";
 
@@ -222,12 +194,12 @@ static int hide_cmdline_transports(struct xdt *j, const struct dmt_vector *v)
 		rc = fdt_setprop(j->q, off, "compatible", hidden, sizeof(hidden));
 		if (rc)
 			return failed(j, "cannot hide", path, rc);
-		say(j, "%s: compatible %s (declared on dom0's command line instead)", path, hidden);
+		replay_dt_say(j, "%s: compatible %s (declared on dom0's command line instead)", path, hidden);
 	}
 	return 0;
 }
 
-static int add_module(struct xdt *j, int chosen, uint64_t addr, uint64_t size, const char *compat,
+static int add_module(struct replay_dt_job *j, int chosen, uint64_t addr, uint64_t size, const char *compat,
 		      size_t compat_len, const char *args)
 {
 	char name[32];
@@ -249,7 +221,7 @@ static int add_module(struct xdt *j, int chosen, uint64_t addr, uint64_t size, c
 	return rc ? failed(j, "cannot fill", name, rc) : 0;
 }
 
-static int fill_chosen(struct xdt *j, const struct replay_xen_boot *b)
+static int fill_chosen(struct replay_dt_job *j, const struct replay_xen_boot *b)
 {
 	static const char kernel_compat[] = "multiboot,kernel\0multiboot,module";
 	static const char ramdisk_compat[] = "multiboot,ramdisk\0multiboot,module";
@@ -272,7 +244,7 @@ static int fill_chosen(struct xdt *j, const struct replay_xen_boot *b)
 	if (add_module(j, chosen, REPLAY_XEN_INITRD_ADDR, b->initrd_size, ramdisk_compat,
 		       sizeof(ramdisk_compat), NULL))
 		return -1;
-	say(j, "/chosen: Xen \"%s\"; dom0 kernel 0x%llx bytes at 0x%llx, initramfs 0x%llx bytes at 0x%llx",
+	replay_dt_say(j, "/chosen: Xen \"%s\"; dom0 kernel 0x%llx bytes at 0x%llx, initramfs 0x%llx bytes at 0x%llx",
 	    b->xen_args, (unsigned long long)b->kernel_size, REPLAY_XEN_KERNEL_ADDR,
 	    (unsigned long long)b->initrd_size, REPLAY_XEN_INITRD_ADDR);
 	return 0;
@@ -297,24 +269,12 @@ int replay_xen_dt(const uint8_t *qemu, size_t qlen, const struct dmt_vector *v,
 		  uint8_t **out, size_t *outlen, char *log, size_t loglen, char *why,
 		  size_t whylen)
 {
-	struct xdt j = { NULL, vdtb, log, loglen, why, whylen };
-	size_t cap = qlen + XEN_DT_SLACK;
+	struct replay_dt_job j = { NULL, vdtb, log, loglen, why, whylen };
 	char *more;
 	int rc;
 
-	if (loglen)
-		log[0] = '\0';
-	if (qlen < 40 || fdt_check_header(qemu) || fdt_totalsize(qemu) > qlen ||
-	    vlen < 40 || fdt_check_header(vdtb) || fdt_totalsize(vdtb) > vlen) {
-		replay_fmt(why, whylen, "QEMU's DT or the vector's DTB does not parse");
+	if (replay_dt_open(&j, qemu, qlen, vlen))
 		return -1;
-	}
-	j.q = malloc(cap);
-	if (!j.q || fdt_open_into(qemu, j.q, (int)cap)) {
-		free(j.q);
-		replay_fmt(why, whylen, "cannot open QEMU's DT for writing");
-		return -1;
-	}
 	if (add_iommu_nodes(&j) || add_iommus(&j) || hide_cmdline_transports(&j, v) ||
 	    fill_chosen(&j, b)) {
 		free(j.q);
