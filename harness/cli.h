@@ -32,6 +32,7 @@ int cmd_vectors(int argc, char **argv, FILE *out, FILE *err);
 int cmd_replay(int argc, char **argv, FILE *out, FILE *err);
 int cmd_corpus(int argc, char **argv, FILE *out, FILE *err);
 int cmd_merge(int argc, char **argv, FILE *out, FILE *err);
+int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err);
 
 struct dmt_vector;
 /* Read and parse a vector (strict: cite and expect required) or a topology file;

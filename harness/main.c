@@ -12,6 +12,7 @@ static const struct dmt_cmd commands[] = {
 	{ "encode", cmd_encode, "write a topology (the vector language) as VIOT, vtopo blob or DTB" },
 	{ "vectors", cmd_vectors, "run golden vectors: KTAP on stdout, JUnit XML on request" },
 	{ "replay", cmd_replay, "boot vectors in QEMU and compare the kernel's endpoint IDs with the reference" },
+	{ "replay-fuzz", cmd_replay_fuzz, "generated topologies booted under the real kernel and judged like the replay" },
 	{ "merge", cmd_merge, "one verdict over gate shards and kernels (their replay summaries)" },
 	{ "corpus", cmd_corpus, "judge a corpus of device trees: lint, resolve both profiles, waivers, time bound" },
 	{ "extract", cmd_extract, "find an ACPI table in a memory dump and write it out" },

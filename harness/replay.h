@@ -251,6 +251,7 @@ struct replay_dev {
 	uint8_t primary, secondary, subordinate;
 	bool bind_error;
 	bool deferred;			/* on the kernel's deferred-probe list (agent: DMT deferred) */
+	bool stubbed;			/* the agent bound it to pci-stub (no driver of its own) */
 	size_t nkids;			/* epid lines, in console order */
 	uint32_t kids[REPLAY_MAX_KIDS];
 	bool kids_overflow;
@@ -275,6 +276,8 @@ struct replay_obs {
 	uint32_t bind_error[REPLAY_MAX_DEVS];	/* segment << 16 | rid */
 	size_t ndeferred;
 	uint32_t deferred[REPLAY_MAX_DEVS];	/* segment << 16 | rid */
+	size_t nstubbed;
+	uint32_t stubbed[REPLAY_MAX_DEVS];	/* segment << 16 | rid: "DMT bind ... driver=pci-stub" */
 	bool any_group;			/* some device got an IOMMU group in this boot */
 	size_t nerror_lines;
 	char error_line[4][200];

@@ -128,6 +128,16 @@ static void note_error(struct replay_obs *o, const char *rest)
 		replay_fmt(o->error_line[o->nerror_lines++], sizeof(o->error_line[0]), "%s", rest);
 }
 
+/* "DMT bind SBDF driver=pci-stub": the device has no driver of its own. */
+static void note_stub(struct replay_obs *o, const char *rest)
+{
+	uint16_t seg, rid;
+
+	if (strstr(rest, " driver=pci-stub") && parse_sbdf(rest, &seg, &rid) &&
+	    o->nstubbed < REPLAY_MAX_DEVS)
+		o->stubbed[o->nstubbed++] = (uint32_t)seg << 16 | rid;
+}
+
 /* ---- blob reassembly ----------------------------------------------------- */
 
 struct blob_state {
@@ -256,6 +266,8 @@ static void dmt_line(struct parse_state *s, const char *rest)
 		add_bridge(o, rest + 7);
 	} else if (strncmp(rest, "error ", 6) == 0) {
 		note_error(o, rest + 6);
+	} else if (strncmp(rest, "bind ", 5) == 0) {
+		note_stub(o, rest + 5);
 	} else if (strncmp(rest, "deferred ", 9) == 0) {
 		uint16_t seg, rid;
 
@@ -423,6 +435,13 @@ void replay_parse_console(const char *text, size_t len, const char *want, struct
 
 		if (d)
 			d->deferred = true;
+	}
+	for (size_t i = 0; i < o->nstubbed; i++) {
+		struct replay_dev *d = replay_find_dev(o, (uint16_t)(o->stubbed[i] >> 16),
+						       (uint16_t)o->stubbed[i]);
+
+		if (d)
+			d->stubbed = true;
 	}
 	if (!o->blob_ok && !o->blob_problem[0])
 		replay_fmt(o->blob_problem, sizeof(o->blob_problem), "no %s blob on the console",

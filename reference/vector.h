@@ -95,6 +95,10 @@ struct dmt_vector {
 	uint32_t xd_truncate;		/* 0: keep the length */
 };
 
+/* An answer the way an `expect` line writes it: "endpoint=0x10 endpoint=0x0 msi=0x10",
+ * "iommu=NAME" (no IDs) or "none reason=LABEL". */
+void dmt_answer_text(const struct dmt_answer *a, char *out, size_t len);
+
 void dmt_vector_init(struct dmt_vector *v);
 void dmt_vector_free(struct dmt_vector *v);
 /* 0, or -1 with e naming the line. A vector must have a cite and at least one expect. */

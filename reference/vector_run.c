@@ -111,7 +111,7 @@ struct decoded {
 	struct dmt_findings pf[DMT_PROFILE_COUNT];
 };
 
-static void answer_text(const struct dmt_answer *a, char *out, size_t len)
+void dmt_answer_text(const struct dmt_answer *a, char *out, size_t len)
 {
 	size_t used = 0;
 
@@ -308,7 +308,7 @@ static void run_resolves(struct run *r, struct decoded *d, uint8_t profiles)
 						continue;
 					}
 					expect_text(x, want, sizeof(want));
-					answer_text(&ans[k], got, sizeof(got));
+					dmt_answer_text(&ans[k], got, sizeof(got));
 					if (answer_matches(v, &d[k].topo, x, &ans[k])) {
 						if (!x->found && r->seen)
 							r->seen[x->reason] = true;
@@ -327,8 +327,8 @@ static void run_resolves(struct run *r, struct decoded *d, uint8_t profiles)
 					snprintf(what, sizeof(what), "line %u %s %s agrees %s=%s", x->line,
 						 dmt_profile_name((enum dmt_profile)p), x->device_text,
 						 dmt_format_name(all_formats[a]), dmt_format_name(all_formats[b]));
-					answer_text(&ans[a], got, sizeof(got));
-					answer_text(&ans[b], other, sizeof(other));
+					dmt_answer_text(&ans[a], got, sizeof(got));
+					dmt_answer_text(&ans[b], other, sizeof(other));
 					if (same_answer(&ans[a], &ans[b]))
 						emit(r, true, x->line, what, NULL);
 					else
