@@ -30,7 +30,7 @@ CLI      := $(O)/dmatopo
 # The CLI minus main(), so tests can drive subcommands in-process.
 CLI_LIB  := $(O)/libdmtcli.a
 
-.PHONY: all build tests check check-gcc check-clang setup gate clean
+.PHONY: all build tests check check-gcc check-clang setup gate replay-fuzz clean
 .DEFAULT_GOAL := all
 
 all: $(CLI)
@@ -75,6 +75,10 @@ check-clang:
 
 gate: setup
 	@bash ci/gate
+
+# Kernel-in-the-loop fuzzing: make replay-fuzz [MINUTES=5] [SEED=S] [JOBS=2] [ARCH=both]
+replay-fuzz: setup
+	@MINUTES=$(MINUTES) SEED=$(SEED) JOBS=$(JOBS) ARCH=$(ARCH) bash ci/replay-fuzz
 
 # One REPORT.md and one verdict over gate results folders: the shards of
 # `make gate SHARD=i/N` run on several machines (FROM="dir1 dir2 ..."), or one run.
