@@ -181,7 +181,8 @@ static void gen_patch(struct rng *r, const struct fz_case *c, struct fz_patch *p
 	static const uint16_t outputs[] = { 0, 47, 49, 64, 0xffff };
 	static const uint16_t offsets[] = { 0, 36, 47, 52 };
 
-	switch (below(r, 5)) {
+	/* without a range only the header's fields can lie */
+	switch (c->nranges ? below(r, 5) : 4 * below(r, 2)) {
 	case 0:	/* node count */
 		*p = (struct fz_patch){ 36, (uint16_t)(c->nranges + 1 + (chance(r, 50) ? 1 : 0) - 2 * chance(r, 30)), 2 };
 		break;
@@ -376,32 +377,24 @@ fail:
 	return -1;
 }
 
-/* Parse the body (with a placeholder expectation, which a vector must have), and
- * give the bytes the replay will hand QEMU or the kernel. */
+/* The bytes the replay will hand QEMU or the kernel for the case's topology. */
 static int body_bytes(const char *body, enum dmt_format fmt, uint8_t **bytes, size_t *n, char *why,
 		      size_t whylen)
 {
 	struct dmt_vector *v = calloc(1, sizeof(*v));
 	struct dmt_lang_error e;
-	size_t blen = strlen(body);
-	char *text = malloc(blen + 96);
 	int rc = -1;
 
-	if (!v || !text) {
+	if (!v) {
 		snprintf(why, whylen, "out of memory");
-		goto out;
+		return -1;
 	}
-	snprintf(text, blen + 96, "cite replay-fuzz\n%sexpect linux 0000:00:00.0 none reason=NoTranslation\n",
-		 body);
-	if (dmt_vector_parse(text, strlen(text), v, &e)) {
+	if (dmt_topology_parse(body, strlen(body), v, &e))
 		snprintf(why, whylen, "generated text does not parse: line %u: %s", e.line, e.msg);
-		goto out;
-	}
-	rc = dmt_vector_input(v, fmt, bytes, n, why, whylen);
+	else
+		rc = dmt_vector_input(v, fmt, bytes, n, why, whylen);
 	dmt_vector_free(v);
-out:
 	free(v);
-	free(text);
 	return rc;
 }
 
@@ -465,6 +458,8 @@ int fz_vector_text(const struct fz_case *c, const char *note, char *out, size_t 
 	put(&head, "cite replay-fuzz: generated (dmatopo replay-fuzz --seed %llu --case %llu)\n",
 	    (unsigned long long)c->seed, (unsigned long long)c->index);
 	put(&head, "replay %s\n", replay_arch_name(c->arch));
+	/* the one encoding the replay hands the kernel, which the expectations are on */
+	put(&head, "encode %s\n", c->arch == REPLAY_ARM64 ? "dtb" : "viot");
 	put_devices(&head, c);
 	put_topology(&topo, c);
 	if (topo.full || head.full) {
