@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "replay_fuzz.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #define MAX_JOBS 16
 #define MAX_SIGS 256
 #define SIG_CHARS 256
+#define MAX_CORPUS 8192
+#define MAX_CORPUS_DIRS 4
 
 struct fz_opts {
 	bool arm64, x86;
@@ -27,7 +30,15 @@ struct fz_opts {
 	uint64_t seed;
 	unsigned jobs, shrink_boots;
 	const char *out, *regress, *known;
+	size_t ncorpus_dirs;
+	const char *corpus_dir[MAX_CORPUS_DIRS];
 	struct replay_env env;
+};
+
+/* Files of the --corpus folders, sorted, so a case number names the same file. */
+struct fz_corpus {
+	size_t n;
+	char **path;
 };
 
 struct fz_known {
@@ -39,6 +50,7 @@ struct fz_known {
 struct fz_run {
 	struct fz_opts *o;
 	struct fz_known known;
+	struct fz_corpus corpus;
 	pthread_mutex_t lock;
 	uint64_t next_index, done, agree, disagree, error, known_hits, per_arch[REPLAY_ARCH_COUNT];
 	double started, deadline;
@@ -54,6 +66,7 @@ static void usage(FILE *f)
 		"usage: dmatopo replay-fuzz [--arch arm64|x86_64|both] [--minutes N] [--cases N]\n"
 		"                           [--jobs N] [--seed S] [--case K] [--out DIR] [--regress DIR]\n"
 		"                           [--known FILE] [--timeout S] [--shrink-boots N]\n"
+		"                           [--corpus DIR]...\n"
 		"                           [--kernel-x86 IMG] [--kernel-arm64 IMG]\n\n"
 		"Generate topologies (arm64: the host bridge's iommu-map, iommu-map-mask, msi-map\n"
 		"through the DT rewrite; x86_64: VIOT bytes through the initrd table upgrade, which\n"
@@ -63,6 +76,9 @@ static void usage(FILE *f)
 		"replays one. A disagreement is shrunk (entries, ranges, lies, devices dropped, values\n"
 		"made plainer while it persists, at most --shrink-boots boots, default 24), deduplicated\n"
 		"by signature, and written to --regress DIR (default vectors/regress) with both sides.\n"
+		"--corpus DIR (up to 4: the fuzz_dtb, fuzz_viot and fuzz_lang seeds or findings) gives\n"
+		"every third case a corpus file's topology: arm64 takes the bytes of its first\n"
+		"iommu-map, x86_64 its VIOT (a vector text is encoded first).\n"
 		"Defaults: --arch both, --minutes 5, --jobs 2, --seed from the clock (printed), --out\n"
 		"build/results/replay-fuzz. Images and QEMU as for `dmatopo replay`.\n"
 		"The last line is `replay-fuzz: N cases, N agree, N disagree, N error`. Exit 0 when\n"
@@ -163,6 +179,10 @@ static int parse_opts(int argc, char **argv, struct fz_opts *o, FILE *err)
 			o->regress = val;
 		} else if (strcmp(a, "--known") == 0) {
 			o->known = val;
+		} else if (strcmp(a, "--corpus") == 0) {
+			if (o->ncorpus_dirs == MAX_CORPUS_DIRS)
+				goto bad;
+			o->corpus_dir[o->ncorpus_dirs++] = val;
 		} else if (strcmp(a, "--kernel-x86") == 0) {
 			o->env.kernel[REPLAY_X86_64] = val;
 		} else if (strcmp(a, "--kernel-arm64") == 0) {
@@ -218,6 +238,74 @@ static int load_known(const char *path, struct fz_known *k, FILE *err)
 	}
 	free(buf);
 	return 0;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_corpus(const struct fz_opts *o, struct fz_corpus *c, FILE *err)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t d = 0; d < o->ncorpus_dirs; d++) {
+		struct dirent **list = NULL;
+		int n = scandir(o->corpus_dir[d], &list, NULL, alphasort);
+
+		if (n < 0) {
+			fprintf(err, "dmatopo replay-fuzz: cannot read --corpus %s\n", o->corpus_dir[d]);
+			return -1;
+		}
+		for (int i = 0; i < n; i++) {
+			char path[PATH_CHARS];
+			struct stat st;
+
+			replay_fmt(path, sizeof(path), "%s/%s", o->corpus_dir[d], list[i]->d_name);
+			if (list[i]->d_name[0] != '.' && c->n < MAX_CORPUS && stat(path, &st) == 0 &&
+			    S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= 65536) {
+				char **grown = realloc(c->path, (c->n + 1) * sizeof(*grown));
+
+				if (grown) {
+					c->path = grown;
+					c->path[c->n] = strdup(path);
+					if (c->path[c->n])
+						c->n++;
+				}
+			}
+			free(list[i]);
+		}
+		free(list);
+	}
+	if (c->n)
+		qsort(c->path, c->n, sizeof(c->path[0]), cmp_path);
+	return 0;
+}
+
+static void free_corpus(struct fz_corpus *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->path[i]);
+	free(c->path);
+}
+
+/* Every third case takes a corpus file's topology, when there is a corpus. */
+static void maybe_donate(const struct fz_run *r, struct fz_case *c)
+{
+	const char *path, *slash;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	FILE *quiet;
+
+	if (!r->corpus.n || c->index % 3 != 2)
+		return;
+	path = r->corpus.path[(c->index / 3) % r->corpus.n];
+	slash = strrchr(path, '/');
+	quiet = fopen("/dev/null", "w");
+	if (dmt_read_file(path, &buf, &len, quiet ? quiet : r->err) == 0)
+		fz_donate(c, buf, len, slash ? slash + 1 : path);
+	if (quiet)
+		fclose(quiet);
+	free(buf);
 }
 
 static const char *known_reason(const struct fz_known *k, const char *sig)
@@ -416,6 +504,7 @@ static void one(struct fz_run *r, uint64_t index)
 	double t0 = now();
 
 	fz_generate(r->o->seed, index, arch_of(r->o, index), &c);
+	maybe_donate(r, &c);
 	replay_fmt(name, sizeof(name), "case-%llu", (unsigned long long)index);
 	if (v && run_case(r, &c, name, NULL, v) == 0) {
 		g = replay_gate_of(v, false);
@@ -489,7 +578,7 @@ int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
 	r.err = err;
-	if (load_known(o.known, &r.known, err) || make_dirs(&o, err))
+	if (load_known(o.known, &r.known, err) || make_dirs(&o, err) || load_corpus(&o, &r.corpus, err))
 		return DMT_EXIT_USAGE;
 	pthread_mutex_init(&r.lock, NULL);
 	r.log = open_in(o.out, "replay.log");
@@ -497,10 +586,10 @@ int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 	r.started = now();
 	o.env.started = r.started;
 	r.deadline = r.started + 60.0 * o.minutes;
-	fprintf(err, "replay-fuzz: seed %llu (replay with --seed %llu), %s, %u job(s), %.0f minute(s)%s\n",
+	fprintf(err, "replay-fuzz: seed %llu (replay with --seed %llu), %s, %u job(s), %.0f minute(s), %zu corpus file(s)%s\n",
 		(unsigned long long)o.seed, (unsigned long long)o.seed,
 		o.arm64 && o.x86 ? "arm64 and x86_64" : o.arm64 ? "arm64" : "x86_64", o.jobs, o.minutes,
-		o.one_case ? ", one case" : "");
+		r.corpus.n, o.one_case ? ", one case" : "");
 	for (unsigned i = 0; i < o.jobs && !o.one_case; i++)
 		if (pthread_create(&tid[started], NULL, worker, &r) == 0)
 			started++;
@@ -513,6 +602,7 @@ int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 	if (r.jsonl)
 		fclose(r.jsonl);
 	pthread_mutex_destroy(&r.lock);
+	free_corpus(&r.corpus);
 	fprintf(out, "replay-fuzz: seed %llu, %.1f minutes, %.0f cases/hour, %zu new signature(s)\n",
 		(unsigned long long)o.seed, (now() - r.started) / 60,
 		now() > r.started ? 3600.0 * (double)r.done / (now() - r.started) : 0, r.nsigs);

@@ -19,6 +19,7 @@
 #define FZ_MAX_RANGES 5
 #define FZ_MAX_PATCH 3
 #define FZ_TEXT_MAX 65536
+#define FZ_DONOR_MAX 2048
 
 /* Where a device sits in the QEMU layout. */
 enum fz_place { FZ_ROOT_BUS, FZ_ROOT_PORT, FZ_PCI_BRIDGE };
@@ -69,7 +70,17 @@ struct fz_case {
 	struct fz_range range[FZ_MAX_RANGES];
 	size_t npatch;
 	struct fz_patch patch[FZ_MAX_PATCH];
+	/* from a fuzz corpus file (fz_donate): arm64 takes the bytes of its first
+	 * iommu-map in place of the generated one, x86_64 its whole VIOT */
+	size_t ndonor;
+	uint8_t donor[FZ_DONOR_MAX];
+	char donor_name[64];
 };
+
+/* Give case c the corpus file's topology: a DTB, a VIOT, or a vector-language text
+ * (encoded the way the case's machine needs). 0, or -1 when the file has nothing the
+ * case can use (then c is unchanged). */
+int fz_donate(struct fz_case *c, const uint8_t *file, size_t len, const char *name);
 
 /* The case number index of the run seeded with seed, for arch. */
 void fz_generate(uint64_t seed, uint64_t index, enum replay_arch arch, struct fz_case *c);

@@ -227,6 +227,80 @@ void fz_generate(uint64_t seed, uint64_t index, enum replay_arch arch, struct fz
 		gen_x86(&r, c);
 }
 
+/* ---- corpus files ------------------------------------------------------------- */
+
+/* The first iommu-map (and its mask) anywhere in a DTB. */
+static int donate_map(struct fz_case *c, const uint8_t *dtb, size_t len)
+{
+	int depth = 0;
+
+	if (len < 40 || fdt_check_header(dtb) || fdt_totalsize(dtb) > len)
+		return -1;
+	for (int off = fdt_next_node(dtb, -1, &depth); off >= 0; off = fdt_next_node(dtb, off, &depth)) {
+		int plen;
+		const void *map = fdt_getprop(dtb, off, "iommu-map", &plen);
+		const fdt32_t *mask;
+
+		if (!map || plen <= 0 || (size_t)plen > sizeof(c->donor))
+			continue;
+		memcpy(c->donor, map, (size_t)plen);
+		c->ndonor = (size_t)plen;
+		mask = fdt_getprop(dtb, off, "iommu-map-mask", &plen);
+		c->has_mask = mask && plen == 4;
+		if (c->has_mask)
+			c->mask = fdt32_to_cpu(*mask);
+		return 0;
+	}
+	return -1;
+}
+
+int fz_donate(struct fz_case *c, const uint8_t *file, size_t len, const char *name)
+{
+	enum dmt_format fmt = c->arch == REPLAY_ARM64 ? DMT_FMT_DTB : DMT_FMT_VIOT;
+	struct fz_case d = *c;
+	uint8_t *bytes = NULL;
+	size_t n = 0;
+	char why[128];
+	int rc = -1;
+
+	if (len >= 4 && memcmp(file, "VIOT", 4) == 0) {
+		bytes = malloc(len);
+		if (bytes)
+			memcpy(bytes, file, len);
+		n = len;
+	} else if (len >= 4 && fdt_magic(file) == FDT_MAGIC) {
+		bytes = malloc(len);
+		if (bytes)
+			memcpy(bytes, file, len);
+		n = len;
+	} else {
+		/* a vector-language text: its topology in the case's encoding */
+		struct dmt_vector *v = calloc(1, sizeof(*v));
+		struct dmt_lang_error e;
+
+		if (v && dmt_topology_parse((const char *)file, len, v, &e) == 0)
+			dmt_vector_input(v, fmt, &bytes, &n, why, sizeof(why));
+		if (v)
+			dmt_vector_free(v);
+		free(v);
+	}
+	if (!bytes)
+		return -1;
+	if (c->arch == REPLAY_ARM64) {
+		rc = donate_map(&d, bytes, n);
+	} else if (n >= 36 && memcmp(bytes, "VIOT", 4) == 0 && n <= sizeof(d.donor)) {
+		memcpy(d.donor, bytes, n);
+		d.ndonor = n;
+		rc = 0;
+	}
+	free(bytes);
+	if (rc)
+		return -1;
+	snprintf(d.donor_name, sizeof(d.donor_name), "%s", name);
+	*c = d;
+	return 0;
+}
+
 /* ---- text ------------------------------------------------------------------- */
 
 struct text {
@@ -293,7 +367,10 @@ static void put_topology(struct text *t, const struct fz_case *c)
 		if (c->nmsi)
 			put(t, "dt-iommu its /intc@8000000/its@8080000 no-cells msi-controller\n");
 		put(t, "bridge /pcie@10000000 domain 0 bus 0..0xff\n");
-		put_entries(t, "iommu-map", "viommu", c->map, c->nmap);
+		if (c->ndonor)
+			put(t, "iommu-map 0x0 viommu 0x0 0x1\n");	/* replaced by the donor's bytes */
+		else
+			put_entries(t, "iommu-map", "viommu", c->map, c->nmap);
 		if (c->has_mask)
 			put(t, "iommu-map-mask 0x%x\n", c->mask);
 		put_entries(t, "msi-map", "its", c->msi, c->nmsi);
@@ -301,6 +378,8 @@ static void put_topology(struct text *t, const struct fz_case *c)
 			put(t, "msi-map-mask 0x%x\n", c->msi_mask);
 		return;
 	}
+	if (c->ndonor)
+		return;		/* the corpus file's VIOT is the whole topology */
 	put(t, "viommu v pci 0000:00:0%x.0\n", iommu_slot(c->arch));
 	for (size_t i = 0; i < c->nranges; i++) {
 		const struct fz_range *g = &c->range[i];
@@ -345,34 +424,54 @@ static size_t device_names(const struct fz_case *c, char names[][40], size_t max
 	return n;
 }
 
-/* The arm64 DTB with iommu-map cut short of a whole entry: written as raw bytes. */
-static int cut_map(uint8_t *dtb, size_t len, unsigned cut, uint8_t **out, size_t *outlen)
+/* The arm64 DTB whose iommu-map is the donor's bytes (each entry's phandle made the
+ * virtio-iommu's, as the donor's target means nothing here) and/or cut short of a
+ * whole entry: written as raw bytes. */
+static int raw_map(const struct fz_case *c, const uint8_t *dtb, size_t len, uint8_t **out,
+		   size_t *outlen)
 {
-	size_t cap = len + 1024;
-	uint8_t *b = malloc(cap), *copy = NULL;
-	const void *val;
-	int off, plen = 0;
+	size_t cap = len + 4096;
+	uint8_t *b = malloc(cap), *val = NULL;
+	const void *cur;
+	int off, plen = 0, iommu;
 
 	if (!b || fdt_open_into(dtb, b, (int)cap))
 		goto fail;
 	off = fdt_path_offset(b, "/pcie@10000000");
-	val = off >= 0 ? fdt_getprop(b, off, "iommu-map", &plen) : NULL;
-	if (!val || plen < (int)cut)
+	cur = off >= 0 ? fdt_getprop(b, off, "iommu-map", &plen) : NULL;
+	if (!cur)
 		goto fail;
-	/* setprop may move the tree under val */
-	copy = malloc((size_t)plen);
-	if (!copy)
+	if (c->ndonor) {
+		uint32_t ph;
+
+		iommu = fdt_path_offset(b, "/pcie@10000000/virtio_iommu@1,0");
+		ph = iommu >= 0 ? fdt_get_phandle(b, iommu) : 0;
+		plen = (int)c->ndonor;
+		val = malloc(c->ndonor);
+		if (!val)
+			goto fail;
+		memcpy(val, c->donor, c->ndonor);
+		for (size_t e = 4; ph && e + 8 <= c->ndonor; e += 16) {
+			fdt32_t be = cpu_to_fdt32(ph);
+
+			memcpy(val + e, &be, 4);
+		}
+	} else {
+		/* setprop may move the tree under cur */
+		val = malloc((size_t)plen);
+		if (!val)
+			goto fail;
+		memcpy(val, cur, (size_t)plen);
+	}
+	if (plen < (int)c->cut_bytes || fdt_setprop(b, off, "iommu-map", val, plen - (int)c->cut_bytes))
 		goto fail;
-	memcpy(copy, val, (size_t)plen);
-	if (fdt_setprop(b, off, "iommu-map", copy, plen - (int)cut))
-		goto fail;
-	free(copy);
+	free(val);
 	fdt_pack(b);
 	*out = b;
 	*outlen = fdt_totalsize(b);
 	return 0;
 fail:
-	free(copy);
+	free(val);
 	free(b);
 	return -1;
 }
@@ -427,9 +526,9 @@ static void put_expectations(struct text *t, const struct fz_case *c, const uint
 	dmt_findings_free(&f);
 }
 
-static void put_hex(struct text *t, const uint8_t *b, size_t n)
+static void put_raw(struct text *t, const char *fmt, const uint8_t *b, size_t n)
 {
-	put(t, "raw dtb\n");
+	put(t, "raw %s\n", fmt);
 	for (size_t i = 0; i < n; i += 32) {
 		put(t, "hex ");
 		for (size_t k = i; k < n && k < i + 32; k++)
@@ -466,22 +565,33 @@ int fz_vector_text(const struct fz_case *c, const char *note, char *out, size_t 
 		snprintf(why, whylen, "case text too long");
 		goto out;
 	}
-	if (body_bytes(topo_buf, c->arch == REPLAY_ARM64 ? DMT_FMT_DTB : DMT_FMT_VIOT, &bytes, &n, why,
+	if (!(c->arch == REPLAY_X86_64 && c->ndonor) &&
+	    body_bytes(topo_buf, c->arch == REPLAY_ARM64 ? DMT_FMT_DTB : DMT_FMT_VIOT, &bytes, &n, why,
 		       whylen))
 		goto out;
-	if (c->arch == REPLAY_ARM64 && c->cut_bytes) {
-		if (cut_map(bytes, n, c->cut_bytes, &cut, &cutlen)) {
-			snprintf(why, whylen, "cannot cut iommu-map by %u bytes", c->cut_bytes);
+	if (c->arch == REPLAY_X86_64 && c->ndonor) {
+		put(&head, "# the VIOT of corpus file %s\n", c->donor_name);
+		put_raw(&head, "viot", c->donor, c->ndonor);
+		put_expectations(&head, c, c->donor, c->ndonor);
+	} else if (c->arch == REPLAY_ARM64 && (c->cut_bytes || c->ndonor)) {
+		if (raw_map(c, bytes, n, &cut, &cutlen)) {
+			snprintf(why, whylen, "cannot write iommu-map (donor %zu bytes, cut %u)", c->ndonor,
+				 c->cut_bytes);
 			goto out;
 		}
-		put(&head, "# iommu-map cut %u bytes short of whole entries, from:\n", c->cut_bytes);
+		if (c->ndonor)
+			put(&head, "# iommu-map: the %zu bytes of corpus file %s's first iommu-map\n",
+			    c->ndonor, c->donor_name);
+		if (c->cut_bytes)
+			put(&head, "# iommu-map cut %u bytes short of whole entries\n", c->cut_bytes);
+		put(&head, "# made from:\n");
 		for (char *l = topo_buf; *l;) {
 			char *nl = strchr(l, '\n');
 
 			put(&head, "#   %.*s\n", (int)(nl ? nl - l : (long)strlen(l)), l);
 			l = nl ? nl + 1 : l + strlen(l);
 		}
-		put_hex(&head, cut, cutlen);
+		put_raw(&head, "dtb", cut, cutlen);
 		put_expectations(&head, c, cut, cutlen);
 	} else {
 		put(&head, "%s", topo_buf);

@@ -26,6 +26,18 @@ bool fz_shrink_step(const struct fz_case *c, unsigned step, struct fz_case *s)
 		return true;
 	}
 	k -= (unsigned)c->nmap;
+	/* a corpus file's map or VIOT: whole 16-byte map entries, then the donor itself */
+	if (c->arch == REPLAY_ARM64 && k < c->ndonor / 16 && c->ndonor >= 32) {
+		memmove(s->donor + 16 * k, s->donor + 16 * (k + 1), s->ndonor - 16 * (k + 1));
+		s->ndonor -= 16;
+		return true;
+	}
+	k -= c->arch == REPLAY_ARM64 && c->ndonor >= 32 ? (unsigned)(c->ndonor / 16) : 0;
+	if (k == 0 && c->ndonor) {
+		s->ndonor = 0;
+		return true;
+	}
+	k -= c->ndonor ? 1 : 0;
 	if (k < s->nmsi) {
 		DROP(s->msi, s->nmsi, k);
 		s->has_msi_mask = s->nmsi && s->has_msi_mask;

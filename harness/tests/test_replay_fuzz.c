@@ -70,6 +70,51 @@ static void test_cases_are_vectors(void **state)
 	free(text);
 }
 
+/* A corpus file's topology: its iommu-map bytes on arm64, its VIOT on x86_64; the case
+ * is still a vector the reference passes. */
+static void test_donate(void **state)
+{
+	static const char dt_text[] =
+		"dt-iommu smmu /smmu cells 1\n"
+		"bridge /pci@40000000 domain 0\n"
+		"iommu-map 0x10 smmu 0x1000 0x8\n"
+		"iommu-map-mask 0xfff8\n";
+	static const char viot_text[] =
+		"viommu v pci 0000:00:02.0\n"
+		"range v bdf 00:00.0..00:1f.7 ep 0\n";
+	char *text = malloc(FZ_TEXT_MAX), why[256];
+	struct fz_case c;
+	size_t failures = 0;
+
+	(void)state;
+	assert_non_null(text);
+	for (int arch = 0; arch < 2; arch++) {
+		struct dmt_vector *v = calloc(1, sizeof(*v));
+		struct dmt_lang_error e;
+
+		assert_non_null(v);
+		fz_generate(5, 2, arch ? REPLAY_X86_64 : REPLAY_ARM64, &c);
+		assert_int_equal(fz_donate(&c, (const uint8_t *)(arch ? viot_text : dt_text),
+					   strlen(arch ? viot_text : dt_text), "seed.vec"), 0);
+		assert_true(c.ndonor > 0);
+		if (!arch)
+			assert_true(c.has_mask && c.mask == 0xfff8);
+		assert_int_equal(fz_vector_text(&c, NULL, text, FZ_TEXT_MAX, why, sizeof(why)), 0);
+		assert_non_null(strstr(text, arch ? "raw viot" : "raw dtb"));
+		assert_non_null(strstr(text, "corpus file seed.vec"));
+		assert_int_equal(dmt_vector_parse(text, strlen(text), v, &e), 0);
+		dmt_vector_run(v, DMT_ACTIVE(DMT_PROFILE_LINUX), count_failures, &failures, NULL);
+		dmt_vector_free(v);
+		free(v);
+	}
+	assert_int_equal(failures, 0);
+	/* nothing usable: the case stays as it was */
+	fz_generate(5, 2, REPLAY_ARM64, &c);
+	assert_int_equal(fz_donate(&c, (const uint8_t *)"not a topology at all", 21, "x"), -1);
+	assert_int_equal(c.ndonor, 0);
+	free(text);
+}
+
 static void test_shrink_steps_make_smaller(void **state)
 {
 	struct fz_case c, s;
@@ -125,6 +170,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_seed_same_case),
 		cmocka_unit_test(test_cases_are_vectors),
+		cmocka_unit_test(test_donate),
 		cmocka_unit_test(test_shrink_steps_make_smaller),
 		cmocka_unit_test(test_signature),
 	};
