@@ -16,10 +16,6 @@ static const char *const fixed_args[] = {
 	"-m", "256", "-smp", "1", "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
 };
 
-static const char *const default_qemu[REPLAY_ARCH_COUNT] = {
-	"qemu-system-x86_64", "qemu-system-aarch64",
-};
-
 const char *replay_arch_name(enum replay_arch a)
 {
 	return a == REPLAY_ARM64 ? "arm64" : "x86_64";
@@ -186,7 +182,7 @@ int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
 	}
 	snprintf(append, sizeof(append), "console=%s panic=-1 " KPROBE_EPID,
 		 arch == REPLAY_ARM64 ? "ttyAMA0" : "ttyS0");
-	replay_argv_add(a, env->qemu[arch] ? env->qemu[arch] : default_qemu[arch]);
+	replay_argv_add(a, replay_qemu_bin(env, arch));
 	add_machine(v, arch, a);
 	for (size_t i = 0; i < sizeof(fixed_args) / sizeof(fixed_args[0]); i++)
 		replay_argv_add(a, fixed_args[i]);
@@ -204,6 +200,12 @@ int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
 	replay_argv_add(a, "virtio_iommu_attach");
 	replay_argv_add(a, "-trace");
 	replay_argv_add(a, "virtio_iommu_init_iommu_mr");
+	/* The device side (replay_device.c): a PROBE that succeeded prints its reserved
+	 * regions; an ATTACH whose lookup found the endpoint allocates it. */
+	replay_argv_add(a, "-trace");
+	replay_argv_add(a, "virtio_iommu_fill_resv_property");
+	replay_argv_add(a, "-trace");
+	replay_argv_add(a, "virtio_iommu_get_endpoint");
 	if (!vector_has_iommu_device(v)) {
 		iommu_device(v, arch, iommu, sizeof(iommu));
 		replay_argv_add(a, "-device");

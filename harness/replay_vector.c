@@ -413,6 +413,7 @@ static void judge(struct job *j, const struct replay_obs *o)
 		expectations_on_guest(j, &t);
 		replay_compare(o, &t, &j->out->checks);
 		replay_lspci_check(j->dir, &t, &j->out->checks);
+		replay_device_judge(j->dir, j->arch, j->env->viot_upgrade, o, &j->out->checks);
 	}
 	dmt_topo_free(&t);
 	dmt_findings_free(&f);
