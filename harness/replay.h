@@ -303,8 +303,8 @@ struct replay_verdict;
 enum replay_gate replay_gate_of(const struct replay_verdict *v, bool known);
 
 /* The device side. A check fails there when QEMU answered otherwise than the device
- * model, or when its device is broken end to end, QEMU could know the firmware, and
- * no known end-to-end failure names it. Never excused by the known-divergence list
+ * model, or when its device is broken end to end although the kernel agreed with the
+ * reference, QEMU could know the firmware, and no known end-to-end failure names it. Never excused by the known-divergence list
  * (that list is about the kernel). */
 bool replay_device_failed(const struct replay_check *c);
 /* A known end-to-end failure whose device is not broken any more (red, like XPASS). */

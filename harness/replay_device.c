@@ -128,8 +128,9 @@ static bool same_answers(const struct dmt_qdev_answer *x, const struct dmt_qdev_
 	return true;
 }
 
-/* "PROBE 0x218 NOENT" or "PROBE 0x18 OK, ATTACH 0x18 OK": the requests sent. */
-static void format_answers(char *out, size_t len, const struct dmt_qdev_answer *a)
+/* "PROBE 0x218 NOENT" or "PROBE 0x18 OK, ATTACH 0x18 OK": the requests sent, and
+ * with unsent those that never reached QEMU too. */
+static void format_answers(char *out, size_t len, const struct dmt_qdev_answer *a, bool unsent)
 {
 	out[0] = '\0';
 	if (a->nreq == 0)
@@ -137,7 +138,7 @@ static void format_answers(char *out, size_t len, const struct dmt_qdev_answer *
 	for (size_t i = 0; i < a->nreq; i++) {
 		const struct dmt_qdev_request *r = &a->req[i];
 
-		if (r->status == DMT_QDEV_NOT_SENT)
+		if (r->status == DMT_QDEV_NOT_SENT && !unsent)
 			continue;
 		replay_fmt(out + strlen(out), len - strlen(out), "%s%s 0x%x %s", i ? ", " : "",
 			   r->type == DMT_QDEV_PROBE ? "PROBE" : "ATTACH", r->endpoint,
@@ -148,7 +149,7 @@ static void format_answers(char *out, size_t len, const struct dmt_qdev_answer *
 static const struct dmt_qdev_request *first_failure(const struct dmt_qdev_answer *a)
 {
 	for (size_t i = 0; i < a->nreq; i++)
-		if (a->req[i].status == DMT_QDEV_NOENT)
+		if (a->req[i].status != DMT_QDEV_OK)
 			return &a->req[i];
 	return NULL;
 }
@@ -169,6 +170,11 @@ static void explain(const struct replay_check *c, const struct replay_dev *d, ui
 	if (!r) {
 		replay_fmt(out, len, "every request succeeded, but none names the address space its DMA uses (0x%x)",
 			   key);
+		return;
+	}
+	if (r->status == DMT_QDEV_NOT_SENT) {
+		replay_fmt(out, len, "%s 0x%x never reached QEMU's trace", r->type == DMT_QDEV_PROBE ? "PROBE" : "ATTACH",
+			   r->endpoint);
 		return;
 	}
 	replay_fmt(out, len, "%s 0x%x: NOENT, the kernel %s; QEMU 7.2 knows this device only as 0x%x%s",
@@ -212,9 +218,9 @@ static void judge_device(const struct replay_obs *o, struct machine *m, size_t i
 	q->e2e = dmt_qdev_e2e(c->nsent, &seen);
 	q->e2e_spec = dmt_qdev_e2e(c->nsent, &spec);
 	q->blind = blind_for(o, d, c, qemu_fw, rewritten);
-	format_answers(q->requests, sizeof(q->requests), &model);
+	format_answers(q->requests, sizeof(q->requests), &model, false);
 	if (q->qemu == QSIDE_DIFFER)
-		format_answers(q->qemu_said, sizeof(q->qemu_said), &seen);
+		format_answers(q->qemu_said, sizeof(q->qemu_said), &seen, true);
 	if (q->e2e != DMT_E2E_TRANSLATED)
 		explain(c, d, m->keys[i], &seen, q->why, sizeof(q->why));
 }
