@@ -12,6 +12,7 @@
 
 #include "qemu_device.h"
 #include "replay.h"
+#include "replay_obs_build.h"
 
 /* ---- the model ----------------------------------------------------------- */
 
@@ -199,17 +200,6 @@ static const char trace_text[] =
 	"virtio_iommu_init_iommu_mr init virtio-iommu-memory-region-x\n"
 	"virtio_iommu_get_endpoint Alloc endpoint=99999999999\n";
 
-static struct replay_dev *add_dev(struct replay_obs *o, uint16_t rid, int type)
-{
-	struct replay_dev *d = &o->devs[o->ndevs++];
-
-	memset(d, 0, sizeof(*d));
-	d->rid = rid;
-	d->pcie_type = type;
-	d->group = -1;
-	return d;
-}
-
 static void add_check(struct replay_checks *cs, const char *name, const uint32_t *ids, size_t n)
 {
 	struct replay_check *c = replay_checks_add(cs);
@@ -229,12 +219,12 @@ static struct replay_obs *bridge_obs(const char *trace, struct replay_checks *cs
 	struct replay_dev *ppb;
 
 	assert_non_null(o);
-	add_dev(o, 0x0, -1);
-	add_dev(o, 0x10, -1);
-	ppb = add_dev(o, 0x30, DMT_PCIE_TO_PCI_BRIDGE);
+	obs_add_dev(o, 0x0, -1);
+	obs_add_dev(o, 0x10, -1);
+	ppb = obs_add_dev(o, 0x30, DMT_PCIE_TO_PCI_BRIDGE);
 	ppb->is_bridge = true;
 	ppb->secondary = ppb->subordinate = 2;
-	add_dev(o, 0x218, -1);
+	obs_add_dev(o, 0x218, -1);
 	replay_parse_trace(trace, strlen(trace), o);
 	memset(cs, 0, sizeof(*cs));
 	add_check(cs, "0000:00:00.0", (uint32_t[]){ 0 }, 1);
