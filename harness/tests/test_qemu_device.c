@@ -208,8 +208,8 @@ static void add_check(struct replay_checks *cs, const char *name, const uint32_t
 	c->is_device = true;
 	c->status = REPLAY_PASS;
 	snprintf(c->what, sizeof(c->what), "%s", name);
-	memcpy(c->kernel, ids, n * sizeof(ids[0]));
-	memcpy(c->ref, ids, n * sizeof(ids[0]));
+	for (size_t i = 0; i < n; i++)
+		c->kernel[i] = c->ref[i] = ids[i];
 	c->nkernel = c->nref = c->nsent = n;
 }
 
