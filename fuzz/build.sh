@@ -23,7 +23,8 @@ work=${WORK:-$OUT/.work}
 mkdir -p "$OUT" "$work/obj" "$work/seeds"
 
 targets=(fuzz_viot fuzz_vtopo fuzz_dtb fuzz_lang fuzz_vector fuzz_grant
-	 fuzz_roundtrip fuzz_cross fuzz_profiles fuzz_grant_model fuzz_lspci fuzz_domid fuzz_summary fuzz_console)
+	 fuzz_roundtrip fuzz_cross fuzz_profiles fuzz_grant_model fuzz_lspci fuzz_domid fuzz_summary
+	 fuzz_console fuzz_qtrace)
 # The do-nothing baseline is for the benchmark only, not for a fuzzing service.
 [ "${DMT_BENCH:-0}" = 1 ] && targets+=(fuzz_empty)
 avail=()

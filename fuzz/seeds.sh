@@ -5,7 +5,7 @@
 # Usage: fuzz/seeds.sh DMATOPO ROOT OUTDIR
 tool=$1 root=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model,lspci,domid,summary,console}
+mkdir -p "$out"/{viot,vtopo,dtb,lang,vector,grant,roundtrip,cross,profiles,grant_model,lspci,domid,summary,console,qtrace}
 n=0
 while IFS= read -r vec; do
 	name=$(echo "${vec#"$root"/vectors/}" | tr '/' '_')
@@ -58,4 +58,11 @@ for enc in host-bridge device-cap dummy-dev viommu-config; do
 	k=$((k + 1))
 done
 rm -f "$out/domid/tmp.dtb" "$out/domid/tmp.cfg"
+# qtrace: QEMU traces recorded from real boots, behind the machine they came from
+# (count, then {rid, PCIe type or 0xff, secondary bus} per device; fuzz/fuzz_qtrace.c)
+{ printf '\x06\x00\x00\xff\x00\x00\x10\xff\x00\x00\x18\xff\x00\x00\xf8\xff\x00'
+  printf '\x00\xfa\xff\x00\x00\xfb\xff\x00'; cat "$root/ci/selftest/recorded/q35-bare.trace"; } >"$out/qtrace/q35-bare"
+{ printf '\x0c\x00\x00\xff\x00\x00\x10\xff\x00\x00\x28\x04\x01\x00\x30\x07\x02\x00\x38\xff\x00'
+  printf '\x00\xf8\xff\x00\x00\xfa\xff\x00\x00\xfb\xff\x00\x01\x00\x00\x00\x02\x18\xff\x00'
+  printf '\x40\x00\x04\x41\x41\x00\x00\x00'; cat "$root/ci/selftest/recorded/q35-facts6.trace"; } >"$out/qtrace/q35-facts6"
 echo "seeds.sh: $n encoded inputs from $(find "$root/vectors" -name '*.vec' | wc -l) vectors"

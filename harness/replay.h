@@ -13,7 +13,9 @@
  *   replay_vector.c   one vector from start to verdict (what a worker runs)
  *   replay_xen_dt.c   the Xen machine's DT: xen,grant-dma nodes, iommus, dom0 modules
  *   replay_xen_obs.c  the Xen grant-DMA probe lines and the agent's virtio list
- *   replay_xen.c      backend domid and grant maps, kernel against reference */
+ *   replay_xen.c      backend domid and grant maps, kernel against reference
+ *   replay_device_trace.c  QEMU's virtio-iommu trace lines (PROBE, ATTACH, address spaces)
+ *   replay_device.c   QEMU's answers judged against the device model, end to end per device */
 #ifndef DMT_REPLAY_H
 #define DMT_REPLAY_H
 
@@ -23,6 +25,7 @@
 #include <stdio.h>
 
 #include "dmatopo.h"
+#include "qemu_device.h"
 
 struct dmt_vector;
 struct replay_checks;
@@ -262,6 +265,23 @@ struct replay_dev {
 	bool msi_broken;		/* an entry line without its return line, or too many */
 };
 
+/* What QEMU's trace says its virtio-iommu did (replay_device_trace.c). QEMU 7.2 traces
+ * no PROBE: a fill_resv_property line per reserved region shows one that succeeded;
+ * attach is traced before the lookup, get_endpoint only when the lookup found it. */
+#define REPLAY_MAX_QEPS 512
+struct replay_qtrace {
+	size_t nmr;			/* virtio_iommu_init_iommu_mr: an address space made */
+	uint8_t mr_devfn[REPLAY_MAX_QEPS];
+	size_t nprobe;			/* virtio_iommu_fill_resv_property dev=E (distinct E) */
+	uint32_t probe[REPLAY_MAX_QEPS];
+	size_t nalloc;			/* virtio_iommu_get_endpoint Alloc endpoint=E */
+	uint32_t alloc[REPLAY_MAX_QEPS];
+	bool overflow;
+};
+
+/* One trace line (called for every line of the trace by replay_parse_trace). */
+void replay_qtrace_line(const char *line, struct replay_qtrace *q);
+
 struct replay_obs {
 	size_t ndevs;
 	struct replay_dev devs[REPLAY_MAX_DEVS];
@@ -294,6 +314,7 @@ struct replay_obs {
 	/* QEMU trace */
 	size_t nattach;
 	uint32_t attach[REPLAY_MAX_ATTACH];
+	struct replay_qtrace qtrace;	/* the device side's events */
 };
 
 void replay_obs_free(struct replay_obs *o);
@@ -311,6 +332,21 @@ enum replay_status { REPLAY_PASS, REPLAY_FAIL, REPLAY_ERROR };
 
 #define REPLAY_DIAG 512
 
+/* QEMU's side of one device: its answers against the device model, and where the
+ * device ends up end to end (replay_device.c fills it, replay_verdict.c judges it). */
+enum replay_qemu_side { QSIDE_NONE, QSIDE_AGREE, QSIDE_DIFFER };
+
+struct replay_qside {
+	enum replay_qemu_side qemu;	/* NONE: not judged (no device, or no trace) */
+	enum dmt_e2e e2e;		/* with the qemu-7.2 model's answers, as QEMU gave them */
+	enum dmt_e2e e2e_spec;		/* what a device following the spec would give */
+	bool blind;			/* QEMU cannot know the firmware the kernel used (rewrite) */
+	const char *waiver;		/* the known end-to-end failure naming it, or NULL */
+	char requests[160];		/* the model's answers: "PROBE 0x218 NOENT; ..." */
+	char qemu_said[160];		/* QEMU's, from its trace, when they differ */
+	char why[200];			/* why it is not translated */
+};
+
 struct replay_check {
 	enum replay_status status;
 	char what[64];			/* "0000:02:03.0" or "boot", "firmware" */
@@ -323,6 +359,8 @@ struct replay_check {
 	char ref_reason[48];
 	size_t naliases;
 	uint16_t aliases[DMT_MAX_ALIASES];
+	size_t nsent;			/* kernel[0..nsent) went to the IOMMU driver */
+	struct replay_qside qside;	/* the device side (replay_device.c) */
 };
 
 struct replay_checks {
@@ -337,6 +375,10 @@ void replay_checks_free(struct replay_checks *cs);
  * agent's bridge facts. Returns the count (at most max). */
 size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *dev,
 			  uint16_t *aliases, size_t max);
+/* The agent's facts about d as the alias walk (and the device model) take them. */
+void replay_pci_fn(const struct replay_dev *d, struct dmt_pci_fn *fn);
+/* "SSSS:BB:DD.F", the name of d's check. */
+void replay_device_name(const struct replay_dev *d, char *out, size_t len);
 
 /* Compare every enumerated device; the observation must already be complete. */
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
@@ -351,6 +393,25 @@ void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,
  * check "msi": the vector could not be judged on it. */
 void replay_msi_check(const struct replay_obs *o, const struct dmt_topo *t,
 		      const struct dmt_topo *declared, struct replay_checks *cs);
+
+/* ---- replay_device.c ----------------------------------------------------- */
+
+/* After replay_compare: judge QEMU's answers to every device's requests (its trace
+ * against the qemu-7.2 model on the enumerated machine), set each device check's
+ * qside (answers, end-to-end state, blind when the replay rewrote the firmware and
+ * QEMU's own, DIR/qemu.dtb on arm64, gives other IDs), and add the check
+ * "qemu-device": the address spaces QEMU made, or ERROR when the trace shows none. */
+void replay_device_judge(const char *dir, enum replay_arch arch, bool viot_upgrade,
+			 const struct replay_obs *o, struct replay_checks *cs);
+
+/* ---- replay_device_version.c --------------------------------------------- */
+
+/* The QEMU binary a replay of arch a runs (the option, or the default name). */
+const char *replay_qemu_bin(const struct replay_env *env, enum replay_arch a);
+/* The first line of `BIN --version` (saved as RESULTS/qemu-version-ARCH.txt), or
+ * "unknown (...)" when it fails. */
+void replay_qemu_version(const struct replay_env *env, enum replay_arch a, const char *results,
+			 char *out, size_t len);
 
 /* ---- replay_lspci.c ------------------------------------------------------ */
 
@@ -392,6 +453,23 @@ struct replay_known_entry *replay_known_find(struct replay_known *k, const char 
 
 struct replay_verdict;
 enum replay_gate replay_gate_of(const struct replay_verdict *v, bool known);
+
+/* The device side. A check fails there when QEMU answered otherwise than the device
+ * model, or when its device is broken end to end although the kernel agreed with the
+ * reference, QEMU could know the firmware, and no known end-to-end failure names it. Never excused by the known-divergence list
+ * (that list is about the kernel). */
+bool replay_device_failed(const struct replay_check *c);
+/* A known end-to-end failure whose device is not broken any more (red, like XPASS). */
+bool replay_e2e_xpass(const struct replay_check *c);
+size_t replay_device_failures(const struct replay_verdict *v);
+/* Known end-to-end failures (--known-e2e FILE), one per line: VECTOR@SSSS:BB:DD.F
+ * REASON... (VECTOR as in the known-divergence list). Parsed like that list; a line
+ * without @DEVICE is refused. 0, or -1 with why. */
+int replay_e2e_known_parse(const char *text, size_t len, struct replay_known *k, char *why,
+			   size_t whylen);
+/* Point v's device checks at the entries naming them (and mark those used); count in
+ * v->e2e_stale the entries naming v's vector but no device it enumerated. */
+void replay_e2e_waive(struct replay_known *k, struct replay_verdict *v);
 const char *replay_gate_name(enum replay_gate g);
 
 struct replay_tally {
@@ -416,9 +494,13 @@ struct replay_verdict {
 	/* set by the run once the vector is done (replay_verdict.c decides) */
 	enum replay_gate gate;
 	const char *known_reason;	/* the known-divergence line naming it, or NULL */
+	size_t e2e_stale;		/* known end-to-end failures naming no device of it */
+	char e2e_stale_first[64];	/* the first such device */
 };
 
 size_t replay_count(const struct replay_verdict *v, enum replay_status st);
+/* The device side of c in one line ("" when it has none). */
+void replay_qside_text(const struct replay_check *c, char *out, size_t len);
 /* The vector's KTAP subtest (indented) and its top-level line numbered num, with
  * the gate's directive (SKIP, TODO for a known divergence, XPASS). */
 void replay_ktap(FILE *out, const struct replay_verdict *v, size_t num);
@@ -440,6 +522,10 @@ struct replay_run_summary {
 	bool all_checks;		/* the Markdown lists every check, passes included */
 	double seconds;
 	const char *kernel;		/* --kernel-label (e.g. "6.12"), NULL when not given */
+	/* the device side: known end-to-end failures, the QEMU judged per machine */
+	const struct replay_known *known_e2e;
+	const char *qemu_bin[REPLAY_ARCH_COUNT];
+	char qemu_version[REPLAY_ARCH_COUNT][160];
 };
 
 /* One JSON object per vector: vector, name, arch, status, verdict, counts, times. */

@@ -32,7 +32,7 @@ void replay_checks_free(struct replay_checks *cs)
 
 /* The agent's facts as the shared alias walk takes them (the same rule as for an
  * lspci dump, pci_alias.c). */
-static void fn_of(const struct replay_dev *d, struct dmt_pci_fn *fn)
+void replay_pci_fn(const struct replay_dev *d, struct dmt_pci_fn *fn)
 {
 	fn->segment = d->segment;
 	fn->rid = d->rid;
@@ -50,8 +50,8 @@ size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *d
 	struct dmt_pci_fn self;
 
 	for (size_t i = 0; i < o->ndevs; i++)
-		fn_of(&o->devs[i], &fns[i]);
-	fn_of(dev, &self);
+		replay_pci_fn(&o->devs[i], &fns[i]);
+	replay_pci_fn(dev, &self);
 	return dmt_pci_dma_aliases(fns, o->ndevs, &self, aliases, max);
 }
 
@@ -106,32 +106,7 @@ static bool abandoned(const struct replay_obs *o, const struct replay_dev *d, si
 	return nref == 0 && d->nkids > 0 && d->group < 0 && o->any_group;
 }
 
-static void qemu_note(const struct replay_obs *o, const struct replay_dev *d,
-		      struct replay_check *c)
-{
-	char missing[128];
-	uint32_t miss[REPLAY_MAX_KIDS];
-	size_t nmiss = 0;
-
-	for (size_t i = 0; i < d->nkids; i++) {
-		bool seen = false;
-
-		for (size_t k = 0; k < o->nattach && !seen; k++)
-			seen = o->attach[k] == d->kids[i];
-		for (size_t k = 0; k < nmiss && !seen; k++)
-			seen = miss[k] == d->kids[i];
-		if (!seen)
-			miss[nmiss++] = d->kids[i];
-	}
-	if (!nmiss)
-		return;
-	format_ids(missing, sizeof(missing), miss, nmiss);
-	replay_fmt(c->note + strlen(c->note), sizeof(c->note) - strlen(c->note),
-		 "%sQEMU traced no virtio_iommu_attach for the kernel's endpoint(s) %s",
-		 c->note[0] ? "; " : "", missing);
-}
-
-static void device_name(const struct replay_dev *d, char *out, size_t len)
+void replay_device_name(const struct replay_dev *d, char *out, size_t len)
 {
 	replay_fmt(out, len, "%04x:%02x:%02x.%x", d->segment, d->rid >> 8, (d->rid >> 3) & 0x1f,
 		 d->rid & 7);
@@ -162,7 +137,7 @@ static void compare_device(const struct replay_obs *o, const struct dmt_topo *t,
 	size_t nref, once;
 
 	c->is_device = true;
-	device_name(d, c->what, sizeof(c->what));
+	replay_device_name(d, c->what, sizeof(c->what));
 	dev.naliases = replay_dma_aliases(o, d, dev.aliases, DMT_MAX_ALIASES);
 	c->naliases = dev.naliases;
 	memcpy(c->aliases, dev.aliases, sizeof(c->aliases));
@@ -216,7 +191,8 @@ static void compare_device(const struct replay_obs *o, const struct dmt_topo *t,
 	}
 	replay_fmt(c->diag, sizeof(c->diag), "device %s%s: kernel %s; reference (linux) %s", c->what,
 		 al, kside, rside);
-	qemu_note(o, d, c);
+	/* What the IOMMU driver was handed: one attempt's IDs, none once abandoned. */
+	c->nsent = abandoned(o, d, nref) ? 0 : once;
 }
 
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,

@@ -461,6 +461,7 @@ static void trace_line(const char *line, void *ctx)
 	const char *p = strstr(line, "virtio_iommu_attach ");
 	unsigned long e;
 
+	replay_qtrace_line(line, &o->qtrace);
 	if (!p || !field(p, "endpoint=", 10, &e) || e > 0xffffffffUL)
 		return;
 	for (size_t i = 0; i < o->nattach; i++)

@@ -97,7 +97,9 @@ int fz_vector_text(const struct fz_case *c, const char *note, char *out, size_t 
 bool fz_shrink_step(const struct fz_case *c, unsigned step, struct fz_case *smaller);
 
 /* A disagreement's signature, for deduplication: the machine and, per failing device
- * check, which side has IDs and whether the counts match. "" when nothing failed. */
+ * check, which side has IDs and whether the counts match; the device side's failures
+ * as "qemu-differs" (QEMU against its model) or "e2e-broken" (IDs given, nothing
+ * translated, not waived). "" when nothing failed. */
 void fz_signature(const struct replay_verdict *v, char *out, size_t len);
 
 #endif

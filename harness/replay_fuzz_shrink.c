@@ -131,9 +131,15 @@ void fz_signature(const struct replay_verdict *v, char *out, size_t len)
 
 	out[0] = '\0';
 	for (size_t i = 0; i < v->checks.n && n < 64; i++) {
-		if (v->checks.c[i].status != REPLAY_FAIL)
+		const struct replay_check *c = &v->checks.c[i];
+
+		if (c->status == REPLAY_FAIL)
+			check_kind(c, kinds[n], sizeof(kinds[n]));
+		else if (replay_device_failed(c))	/* the device side: QEMU, not the kernel */
+			snprintf(kinds[n], sizeof(kinds[n]), "%s",
+				 c->qside.qemu == QSIDE_DIFFER ? "qemu-differs" : "e2e-broken");
+		else
 			continue;
-		check_kind(&v->checks.c[i], kinds[n], sizeof(kinds[n]));
 		sorted[n] = kinds[n];
 		n++;
 	}

@@ -21,10 +21,6 @@ static const char *const fixed_args[] = {
 	"-smp", "1", "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
 };
 
-static const char *const default_qemu[REPLAY_ARCH_COUNT] = {
-	"qemu-system-x86_64", "qemu-system-aarch64",
-};
-
 const char *replay_arch_name(enum replay_arch a)
 {
 	return a == REPLAY_ARM64 ? "arm64" : "x86_64";
@@ -186,6 +182,12 @@ static void add_console_and_trace(struct replay_argv *a, const char *dir)
 	replay_argv_add(a, "virtio_iommu_attach");
 	replay_argv_add(a, "-trace");
 	replay_argv_add(a, "virtio_iommu_init_iommu_mr");
+	/* The device side (replay_device.c): a PROBE that succeeded prints its reserved
+	 * regions; an ATTACH whose lookup found the endpoint allocates it. */
+	replay_argv_add(a, "-trace");
+	replay_argv_add(a, "virtio_iommu_fill_resv_property");
+	replay_argv_add(a, "-trace");
+	replay_argv_add(a, "virtio_iommu_get_endpoint");
 }
 
 static void add_devices(const struct dmt_vector *v, struct replay_argv *a)
@@ -246,7 +248,7 @@ int replay_machine_argv(const struct dmt_vector *v, enum replay_arch arch,
 	}
 	snprintf(append, sizeof(append), "console=%s panic=-1 " KPROBE_EPID "%s tp_printk",
 		 arch == REPLAY_ARM64 ? "ttyAMA0" : "ttyS0", arch == REPLAY_ARM64 ? KPROBE_MSI : "");
-	replay_argv_add(a, env->qemu[arch] ? env->qemu[arch] : default_qemu[arch]);
+	replay_argv_add(a, replay_qemu_bin(env, arch));
 	add_machine(v, arch, a);
 	add_fixed(a, "256");
 	replay_argv_add(a, "-kernel");
@@ -291,7 +293,7 @@ int replay_xen_machine_argv(const struct dmt_vector *v, const struct replay_env 
 		snprintf(why, whylen, "no Xen image, arm64 kernel or initramfs (set DMT_XEN, DMT_KERNEL_ARM64, DMT_INITRD_ARM64)");
 		return -1;
 	}
-	replay_argv_add(a, env->qemu[REPLAY_ARM64] ? env->qemu[REPLAY_ARM64] : default_qemu[REPLAY_ARM64]);
+	replay_argv_add(a, replay_qemu_bin(env, REPLAY_ARM64));
 	/* EL2 for Xen (FACTS.md §6); Xen takes the GICv3 and the PL011 */
 	snprintf(m, sizeof(m), "virt,gic-version=3,virtualization=on%s%s", v->qemu_machine[0] ? "," : "",
 		 v->qemu_machine);

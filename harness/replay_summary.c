@@ -9,6 +9,39 @@
 
 #define MAX_DETAIL_LINES 80
 #define MAX_NOTE_LINES 60
+#define MAX_E2E_LINES 200
+
+/* One vector's device side in numbers (replay_device.c filled the checks). */
+struct e2e_counts {
+	size_t devices, kernel_agree, judged, qemu_differ;
+	size_t state[3];		/* by enum dmt_e2e */
+	size_t broken_known, broken_blind;
+	bool qemu_observed;		/* the qemu-device check is there and not an error */
+};
+
+static void e2e_count(const struct replay_verdict *v, struct e2e_counts *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (size_t i = 0; i < v->checks.n; i++) {
+		const struct replay_check *c = &v->checks.c[i];
+		const struct replay_qside *q = &c->qside;
+
+		if (!c->is_device) {
+			n->qemu_observed |= strcmp(c->what, "qemu-device") == 0 && c->status != REPLAY_ERROR;
+			n->qemu_differ += q->qemu == QSIDE_DIFFER;
+			continue;
+		}
+		n->devices++;
+		n->kernel_agree += c->status == REPLAY_PASS;
+		if (q->qemu == QSIDE_NONE)
+			continue;
+		n->judged++;
+		n->qemu_differ += q->qemu == QSIDE_DIFFER;
+		n->state[q->e2e]++;
+		n->broken_known += q->e2e == DMT_E2E_BROKEN && q->waiver;
+		n->broken_blind += q->e2e == DMT_E2E_BROKEN && q->blind;
+	}
+}
 
 static const char *verdict_words(enum replay_gate g)
 {
@@ -42,6 +75,7 @@ void replay_summary_jsonl(FILE *out, const struct replay_run_summary *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		const struct replay_verdict *v = &s->v[i];
+		struct e2e_counts n;
 
 		fprintf(out, "{\"vector\":");
 		dmt_print_json_string(out, v->vector);
@@ -58,6 +92,12 @@ void replay_summary_jsonl(FILE *out, const struct replay_run_summary *s)
 			dmt_print_json_string(out, v->known_reason);
 		else
 			fprintf(out, "null");
+		e2e_count(v, &n);
+		fprintf(out, ",\"qemu_observed\":%s,\"qemu_differ\":%zu,\"translated\":%zu,\"bypassing\":%zu,"
+			"\"broken\":%zu,\"broken_known\":%zu,\"broken_qemu_blind\":%zu",
+			n.qemu_observed ? "true" : "false", n.qemu_differ, n.state[DMT_E2E_TRANSLATED],
+			n.state[DMT_E2E_BYPASSING], n.state[DMT_E2E_BROKEN], n.broken_known,
+			n.broken_blind);
 		/* which kernel judged it, so that merged shards keep their kernels apart */
 		if (s->kernel) {
 			fprintf(out, ",\"kernel\":");
@@ -190,11 +230,8 @@ static void notes(FILE *out, const struct replay_run_summary *s)
 
 	fprintf(out, "## %s: notes (not failures)\n\n", s->title);
 	fprintf(out,
-		"QEMU's virtio_iommu_attach trace against the kernel, repeated configuration after\n"
-		"deferred probes, IDs a kernel added and then abandoned. QEMU 7.2 knows a device behind a\n"
-		"PCIe-to-PCI bridge only under the alias (secondary bus, devfn 0; hw/pci/pci.c\n"
-		"pci_device_iommu_address_space) while Linux adds the device's own RID first, so nothing\n"
-		"is attached; QEMU's endpoint IDs on arm virt are RIDs whatever the rewritten DT says.\n\n");
+		"Repeated configuration after deferred probes, IDs a kernel added and then abandoned.\n"
+		"(What QEMU answered is judged in the end-to-end sections above.)\n\n");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct replay_verdict *v = &s->v[i];
 
@@ -247,6 +284,114 @@ static void all_checks(FILE *out, const struct replay_run_summary *s)
 	fprintf(out, "\n");
 }
 
+static void qemu_under_test(FILE *out, const struct replay_run_summary *s)
+{
+	fprintf(out, "QEMU under test (judged against the `qemu-7.2` device model):\n\n");
+	for (int a = 0; a < REPLAY_ARCH_COUNT; a++)
+		fprintf(out, "- %s: `%s`: %s\n", replay_arch_name((enum replay_arch)a),
+			s->qemu_bin[a] ? s->qemu_bin[a] : "?", s->qemu_version[a][0] ? s->qemu_version[a] : "?");
+	fprintf(out, "\n");
+}
+
+static void qemu_column(const struct e2e_counts *n, char *out, size_t len)
+{
+	if (!n->qemu_observed)
+		replay_fmt(out, len, "not observed");
+	else if (n->qemu_differ)
+		replay_fmt(out, len, "**differs** (%zu)", n->qemu_differ);
+	else
+		replay_fmt(out, len, "agrees (%zu)", n->judged);
+}
+
+/* The end-to-end table: a row per vector, kernel vs reference, QEMU vs the device
+ * model, and how many devices end up translated, bypassing or broken. */
+static void e2e_table(FILE *out, const struct replay_run_summary *s)
+{
+	fprintf(out, "## %s: end to end, device side\n\n", s->title);
+	qemu_under_test(out, s);
+	fprintf(out,
+		"*Kernel* counts devices whose endpoint IDs equal the reference's. *QEMU* says whether\n"
+		"QEMU's virtio-iommu answered the kernel's PROBE and ATTACH requests (its trace) as the\n"
+		"`qemu-7.2` model of the device does (devices judged). End to end, a device is\n"
+		"*translated* (every request succeeded and one names the address space its DMA uses),\n"
+		"*bypassing* (the kernel gave the IOMMU no ID) or *broken* (IDs given, not translated).\n"
+		"*Known*: broken devices listed as known end-to-end failures; *Blind*: broken only because\n"
+		"QEMU cannot know the DT the replay rewrote (QEMU is not blamed); *Spec*: devices a device\n"
+		"following the spec (accepting exactly the firmware's IDs) would translate.\n\n");
+	fprintf(out, "| Machine | Topology | Kernel | QEMU | Translated | Bypassing | Broken | Known | Blind | Spec |\n");
+	fprintf(out, "|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct replay_verdict *v = &s->v[i];
+		struct e2e_counts n;
+		char topo[160], q[48];
+		size_t spec = 0;
+
+		if (v->skipped)
+			continue;
+		e2e_count(v, &n);
+		for (size_t k = 0; k < v->checks.n; k++)
+			spec += v->checks.c[k].qside.qemu != QSIDE_NONE && v->checks.c[k].is_device &&
+				v->checks.c[k].qside.e2e_spec == DMT_E2E_TRANSLATED;
+		topology_name(v->vector, topo, sizeof(topo));
+		qemu_column(&n, q, sizeof(q));
+		fprintf(out, "| %s | %s | %zu/%zu | %s | %zu | %zu | %zu | %zu | %zu | %zu |\n", v->arch, topo,
+			n.kernel_agree, n.devices, q, n.state[DMT_E2E_TRANSLATED],
+			n.state[DMT_E2E_BYPASSING], n.state[DMT_E2E_BROKEN], n.broken_known,
+			n.broken_blind, spec);
+	}
+	fprintf(out, "\n");
+}
+
+static const char *e2e_verdict(const struct replay_check *c)
+{
+	if (c->qside.blind)
+		return "QEMU cannot know the DT (the replay rewrote it)";
+	if (c->qside.waiver)
+		return "known";
+	return "**not waived**";
+}
+
+/* Every device that is broken end to end or that QEMU answered otherwise than the
+ * model, with the reason; known ones with their list entry. */
+static void e2e_failures(FILE *out, const struct replay_run_summary *s)
+{
+	size_t total = 0;
+
+	fprintf(out, "## %s: end-to-end failures and device-side differences\n\n", s->title);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct replay_verdict *v = &s->v[i];
+
+		for (size_t k = 0; k < v->checks.n; k++) {
+			const struct replay_check *c = &v->checks.c[k];
+			char qs[REPLAY_DIAG];
+
+			if (c->qside.qemu == QSIDE_NONE ||
+			    (c->qside.qemu == QSIDE_AGREE && (!c->is_device || c->qside.e2e != DMT_E2E_BROKEN)))
+				continue;
+			if (total++ >= MAX_E2E_LINES)
+				continue;
+			replay_qside_text(c, qs, sizeof(qs));
+			fprintf(out, "- %s `%s` %s (%s): %s%s%s\n", v->arch, v->vector, c->what,
+				c->qside.qemu == QSIDE_DIFFER ? "**QEMU differs from the model**" : e2e_verdict(c),
+				qs, c->qside.waiver ? ". Known: " : "", c->qside.waiver ? c->qside.waiver : "");
+		}
+	}
+	if (total == 0)
+		fprintf(out, "None: every device the kernel gave IDs is translated, and QEMU answered as the model.\n");
+	else if (total > MAX_E2E_LINES)
+		fprintf(out, "- ... and %zu more (the replay's results.jsonl files)\n", total - MAX_E2E_LINES);
+	fprintf(out, "\n");
+	if (s->known_e2e && s->known_e2e->n) {
+		fprintf(out, "Known end-to-end failures listed (%zu; each must stay broken, else XPASS):\n\n",
+			s->known_e2e->n);
+		for (size_t i = 0; i < s->known_e2e->n; i++)
+			fprintf(out, "- `%s`%s: %s\n", s->known_e2e->e[i].vector,
+				s->known_e2e->e[i].used ? "" : " (not replayed in this run)",
+				s->known_e2e->e[i].reason);
+		fprintf(out, "\n");
+	}
+}
+
 void replay_summary_markdown(FILE *out, const struct replay_run_summary *s)
 {
 	matrix(out, s);
@@ -255,6 +400,8 @@ void replay_summary_markdown(FILE *out, const struct replay_run_summary *s)
 		all_checks(out, s);
 	details(out, s);
 	known(out, s);
+	e2e_table(out, s);
+	e2e_failures(out, s);
 	notes(out, s);
 }
 

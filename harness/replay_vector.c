@@ -501,6 +501,7 @@ static void judge(struct job *j, const struct replay_obs *o)
 		replay_compare(o, &t, &j->out->checks);
 		replay_msi_check(o, &t, &j->v->lang.topo, &j->out->checks);
 		replay_lspci_check(j->dir, &t, &j->out->checks);
+		replay_device_judge(j->dir, j->arch, j->env->viot_upgrade, o, &j->out->checks);
 	}
 	dmt_topo_free(&t);
 	dmt_findings_free(&f);
@@ -602,11 +603,13 @@ static void run_job(struct job *j)
 		return;
 	boot_and_judge(j);
 	j->out->verdict_s = replay_now() - t0;
-	progress(j, "%s: %zu pass, %zu fail, %zu error; boot %.1fs, verdict %.1fs",
+	/* The known lists are applied later, in vector order: the device side's count is
+	 * what they still have to excuse. */
+	progress(j, "%s: %zu pass, %zu fail, %zu error, %zu device-side before the known lists; boot %.1fs, verdict %.1fs",
 		 replay_gate_of(j->out, false) == GATE_PASS ? "PASS" : "NOT OK",
 		 replay_count(j->out, REPLAY_PASS),
 		 replay_count(j->out, REPLAY_FAIL), replay_count(j->out, REPLAY_ERROR),
-		 j->out->boot_s, j->out->verdict_s);
+		 replay_device_failures(j->out), j->out->boot_s, j->out->verdict_s);
 }
 
 void replay_one(const char *path, const char *results, const struct replay_env *env,

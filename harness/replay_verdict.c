@@ -19,6 +19,43 @@ const char *replay_gate_name(enum replay_gate g)
 	return (unsigned)g < sizeof(names) / sizeof(names[0]) ? names[g] : "?";
 }
 
+/* ---- the device side ------------------------------------------------------ */
+
+bool replay_device_failed(const struct replay_check *c)
+{
+	const struct replay_qside *q = &c->qside;
+
+	if (q->qemu == QSIDE_DIFFER)
+		return true;
+	/* A rewritten firmware QEMU never saw is the test's doing, not QEMU's; IDs the
+	 * kernel got wrong are the kernel's (its own FAIL, or known divergence). */
+	return q->qemu != QSIDE_NONE && q->e2e == DMT_E2E_BROKEN && !q->blind && !q->waiver &&
+	       c->status == REPLAY_PASS;
+}
+
+bool replay_e2e_xpass(const struct replay_check *c)
+{
+	return c->qside.waiver && c->qside.qemu != QSIDE_NONE && c->qside.e2e != DMT_E2E_BROKEN;
+}
+
+size_t replay_device_failures(const struct replay_verdict *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->checks.n; i++)
+		n += replay_device_failed(&v->checks.c[i]);
+	return n;
+}
+
+static size_t e2e_xpasses(const struct replay_verdict *v)
+{
+	size_t n = v->e2e_stale;
+
+	for (size_t i = 0; i < v->checks.n; i++)
+		n += replay_e2e_xpass(&v->checks.c[i]);
+	return n;
+}
+
 enum replay_gate replay_gate_of(const struct replay_verdict *v, bool known)
 {
 	if (v->skipped)
@@ -27,8 +64,14 @@ enum replay_gate replay_gate_of(const struct replay_verdict *v, bool known)
 	 * known divergence is a disagreement the kernel keeps making, not a crash. */
 	if (v->checks.n == 0 || replay_count(v, REPLAY_ERROR))
 		return GATE_ERROR;
+	/* QEMU answering otherwise than the model, or a new end-to-end failure, is red
+	 * whatever the kernel does: the known-divergence list is about the kernel. */
+	if (replay_device_failures(v))
+		return GATE_FAIL;
 	if (replay_count(v, REPLAY_FAIL))
 		return known ? GATE_XFAIL : GATE_FAIL;
+	if (e2e_xpasses(v))
+		return GATE_XPASS;
 	return known ? GATE_XPASS : GATE_PASS;
 }
 
@@ -179,4 +222,76 @@ struct replay_known_entry *replay_known_find(struct replay_known *k, const char 
 		if (names_vector(k->e[i].vector, vector))
 			return &k->e[i];
 	return NULL;
+}
+
+/* ---- known end-to-end failures ------------------------------------------- */
+
+/* "VECTOR@DEVICE" split at the last '@'; false when there is none. */
+static bool split_at(const char *entry, char *vector, size_t vlen, const char **device)
+{
+	const char *at = strrchr(entry, '@');
+
+	if (!at || (size_t)(at - entry) >= vlen)
+		return false;
+	memcpy(vector, entry, (size_t)(at - entry));
+	vector[at - entry] = '\0';
+	*device = at + 1;
+	return true;
+}
+
+int replay_e2e_known_parse(const char *text, size_t len, struct replay_known *k, char *why,
+			   size_t whylen)
+{
+	if (replay_known_parse(text, len, k, why, whylen))
+		return -1;
+	for (size_t i = 0; i < k->n; i++) {
+		char vector[256];
+		const char *device;
+		struct dmt_device d;
+
+		if (!split_at(k->e[i].vector, vector, sizeof(vector), &device) || !vector[0] ||
+		    dmt_device_parse(device, &d) || d.kind != DMT_DEV_PCI || d.naliases) {
+			replay_fmt(why, whylen, "line %u: %s is not VECTOR@SSSS:BB:DD.F", k->e[i].line,
+				   k->e[i].vector);
+			replay_known_free(k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool has_device(const struct replay_verdict *v, const char *device)
+{
+	for (size_t i = 0; i < v->checks.n; i++)
+		if (v->checks.c[i].is_device && strcmp(v->checks.c[i].what, device) == 0)
+			return true;
+	return false;
+}
+
+void replay_e2e_waive(struct replay_known *k, struct replay_verdict *v)
+{
+	for (size_t i = 0; i < v->checks.n; i++) {
+		struct replay_check *c = &v->checks.c[i];
+		char key[4096 + 80];
+		struct replay_known_entry *e;
+
+		if (!c->is_device)
+			continue;
+		replay_fmt(key, sizeof(key), "%s@%s", v->vector, c->what);
+		if ((e = replay_known_find(k, key))) {
+			e->used = true;
+			c->qside.waiver = e->reason;
+		}
+	}
+	for (size_t i = 0; i < k->n; i++) {
+		char vector[256];
+		const char *device;
+
+		if (!split_at(k->e[i].vector, vector, sizeof(vector), &device) ||
+		    !names_vector(vector, v->vector) || has_device(v, device))
+			continue;
+		k->e[i].used = true;
+		if (!v->e2e_stale++)
+			replay_fmt(v->e2e_stale_first, sizeof(v->e2e_stale_first), "%s", device);
+	}
 }

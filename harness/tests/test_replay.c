@@ -16,6 +16,7 @@
 #include "dtb_build.h"
 #include "crc32.h"
 #include "replay.h"
+#include "replay_obs_build.h"
 #include "vector.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -282,17 +283,6 @@ static void test_trace(void **state)
 
 /* ---- aliases and verdicts -------------------------------------------------- */
 
-static struct replay_dev *add(struct replay_obs *o, uint16_t rid, int type)
-{
-	struct replay_dev *d = &o->devs[o->ndevs++];
-
-	memset(d, 0, sizeof(*d));
-	d->rid = rid;
-	d->pcie_type = type;
-	d->group = -1;
-	return d;
-}
-
 static void bridge(struct replay_dev *d, uint8_t primary, uint8_t secondary)
 {
 	d->is_bridge = true;
@@ -307,15 +297,15 @@ static void test_aliases(void **state)
 	uint16_t al[8];
 
 	(void)state;
-	rp = add(o, 0x28, 4);		/* 00:05.0 root port → bus 1 */
+	rp = obs_add_dev(o, 0x28, 4);		/* 00:05.0 root port → bus 1 */
 	bridge(rp, 0, 1);
-	ppb = add(o, 0x100, 7);		/* 01:00.0 PCIe-to-PCI bridge → bus 2 */
+	ppb = obs_add_dev(o, 0x100, 7);		/* 01:00.0 PCIe-to-PCI bridge → bus 2 */
 	bridge(ppb, 1, 2);
-	pb = add(o, 0x208, -1);		/* 02:01.0 conventional PCI bridge → bus 3 */
+	pb = obs_add_dev(o, 0x208, -1);		/* 02:01.0 conventional PCI bridge → bus 3 */
 	bridge(pb, 2, 3);
-	dev = add(o, 0x218, -1);	/* 02:03.0 */
-	deep = add(o, 0x320, -1);	/* 03:04.0 */
-	root_dev = add(o, 0x10, -1);	/* 00:02.0 */
+	dev = obs_add_dev(o, 0x218, -1);	/* 02:03.0 */
+	deep = obs_add_dev(o, 0x320, -1);	/* 03:04.0 */
+	root_dev = obs_add_dev(o, 0x10, -1);	/* 00:02.0 */
 	assert_int_equal(replay_dma_aliases(o, root_dev, al, 8), 0);
 	assert_int_equal(replay_dma_aliases(o, dev, al, 8), 1);
 	assert_int_equal(al[0], 0x200);
@@ -325,7 +315,7 @@ static void test_aliases(void **state)
 	/* a bridge whose secondary bus is its own bus must not loop */
 	bridge(rp, 0, 0);
 	rp->rid = 0x100;
-	assert_true(replay_dma_aliases(o, add(o, 0x108, 0), al, 8) <= 8);
+	assert_true(replay_dma_aliases(o, obs_add_dev(o, 0x108, 0), al, 8) <= 8);
 	free(o);
 }
 
