@@ -29,7 +29,7 @@ struct fz_opts {
 	uint64_t case_index;
 	uint64_t seed;
 	unsigned jobs, shrink_boots;
-	const char *out, *regress, *known;
+	const char *out, *regress, *known, *report;
 	size_t ncorpus_dirs;
 	const char *corpus_dir[MAX_CORPUS_DIRS];
 	struct replay_env env;
@@ -53,6 +53,15 @@ struct fz_run {
 	struct fz_corpus corpus;
 	pthread_mutex_t lock;
 	uint64_t next_index, done, agree, disagree, error, known_hits, per_arch[REPLAY_ARCH_COUNT];
+	uint64_t arch_agree[REPLAY_ARCH_COUNT], arch_disagree[REPLAY_ARCH_COUNT],
+		arch_error[REPLAY_ARCH_COUNT];
+	/* every signature seen, known ones too, with how often and the first case */
+	size_t nseen;
+	struct {
+		char sig[SIG_CHARS];
+		uint64_t count, first_case;
+		char candidate[PATH_CHARS];
+	} seen[MAX_SIGS];
 	double started, deadline;
 	size_t nsigs;
 	char sigs[MAX_SIGS][SIG_CHARS];
@@ -66,7 +75,7 @@ static void usage(FILE *f)
 		"usage: dmatopo replay-fuzz [--arch arm64|x86_64|both] [--minutes N] [--cases N]\n"
 		"                           [--jobs N] [--seed S] [--case K] [--out DIR] [--regress DIR]\n"
 		"                           [--known FILE] [--timeout S] [--shrink-boots N]\n"
-		"                           [--corpus DIR]...\n"
+		"                           [--corpus DIR]... [--report FILE]\n"
 		"                           [--kernel-x86 IMG] [--kernel-arm64 IMG]\n\n"
 		"Generate topologies (arm64: the host bridge's iommu-map, iommu-map-mask, msi-map\n"
 		"through the DT rewrite; x86_64: VIOT bytes through the initrd table upgrade, which\n"
@@ -79,6 +88,7 @@ static void usage(FILE *f)
 		"--corpus DIR (up to 4: the fuzz_dtb, fuzz_viot and fuzz_lang seeds or findings) gives\n"
 		"every third case a corpus file's topology: arm64 takes the bytes of its first\n"
 		"iommu-map, x86_64 its VIOT (a vector text is encoded first).\n"
+		"--report FILE writes the run as Markdown (per machine, every signature seen).\n"
 		"Defaults: --arch both, --minutes 5, --jobs 2, --seed from the clock (printed), --out\n"
 		"build/results/replay-fuzz. Images and QEMU as for `dmatopo replay`.\n"
 		"The last line is `replay-fuzz: N cases, N agree, N disagree, N error`. Exit 0 when\n"
@@ -179,6 +189,8 @@ static int parse_opts(int argc, char **argv, struct fz_opts *o, FILE *err)
 			o->regress = val;
 		} else if (strcmp(a, "--known") == 0) {
 			o->known = val;
+		} else if (strcmp(a, "--report") == 0) {
+			o->report = val;
 		} else if (strcmp(a, "--corpus") == 0) {
 			if (o->ncorpus_dirs == MAX_CORPUS_DIRS)
 				goto bad;
@@ -421,8 +433,14 @@ static void write_candidate(struct fz_run *r, struct fz_case *c, const char *sig
 		goto out;
 	replay_fmt(path, sizeof(path), "%s/replay-fuzz-%s-%08x.vec", r->o->regress,
 		   replay_arch_name(c->arch), h);
-	if (dmt_write_file(path, (const uint8_t *)text, strlen(text), r->err) == 0)
+	if (dmt_write_file(path, (const uint8_t *)text, strlen(text), r->err) == 0) {
 		fprintf(r->err, "replay-fuzz: new disagreement %s: candidate %s\n", sig, path);
+		pthread_mutex_lock(&r->lock);
+		for (size_t i = 0; i < r->nseen; i++)
+			if (strcmp(r->seen[i].sig, sig) == 0)
+				snprintf(r->seen[i].candidate, PATH_CHARS, "%s", path);
+		pthread_mutex_unlock(&r->lock);
+	}
 out:
 	if (v)
 		replay_checks_free(&v->checks);
@@ -444,6 +462,23 @@ static bool first_time(struct fz_run *r, const char *sig)
 	return first;
 }
 
+/* Count a signature (lock held). */
+static void note_signature(struct fz_run *r, const char *sig, uint64_t index)
+{
+	for (size_t i = 0; i < r->nseen; i++)
+		if (strcmp(r->seen[i].sig, sig) == 0) {
+			r->seen[i].count++;
+			return;
+		}
+	if (r->nseen == MAX_SIGS)
+		return;
+	snprintf(r->seen[r->nseen].sig, SIG_CHARS, "%s", sig);
+	r->seen[r->nseen].count = 1;
+	r->seen[r->nseen].first_case = index;
+	r->seen[r->nseen].candidate[0] = '\0';
+	r->nseen++;
+}
+
 static void account(struct fz_run *r, const struct fz_case *c, enum replay_gate g, const char *sig,
 		    bool known, double seconds)
 {
@@ -452,12 +487,17 @@ static void account(struct fz_run *r, const struct fz_case *c, enum replay_gate 
 	pthread_mutex_lock(&r->lock);
 	r->done++;
 	r->per_arch[c->arch]++;
-	if (g == GATE_PASS)
+	if (g == GATE_PASS) {
 		r->agree++;
-	else if (g == GATE_FAIL)
+		r->arch_agree[c->arch]++;
+	} else if (g == GATE_FAIL) {
 		r->disagree++;
-	else
+		r->arch_disagree[c->arch]++;
+		note_signature(r, sig, c->index);
+	} else {
 		r->error++;
+		r->arch_error[c->arch]++;
+	}
 	if (g == GATE_FAIL && known)
 		r->known_hits++;
 	if ((g == GATE_FAIL && !known) || (g != GATE_PASS && g != GATE_FAIL))
@@ -562,6 +602,38 @@ static FILE *open_in(const char *dir, const char *file)
 	return fopen(path, "w");
 }
 
+static void write_report(const struct fz_run *r, double minutes, FILE *err)
+{
+	FILE *f = fopen(r->o->report, "w");
+
+	if (!f) {
+		fprintf(err, "dmatopo replay-fuzz: cannot write %s\n", r->o->report);
+		return;
+	}
+	fprintf(f, "Seed %llu, %.1f minutes, %u job(s), %zu corpus file(s): %llu cases, %.0f cases per hour.\n\n",
+		(unsigned long long)r->o->seed, minutes, r->o->jobs, r->corpus.n,
+		(unsigned long long)r->done, minutes > 0 ? 60.0 * (double)r->done / minutes : 0);
+	fprintf(f, "| Machine | Cases | Agree | Disagree | Error |\n|---|---:|---:|---:|---:|\n");
+	for (int a = 0; a < REPLAY_ARCH_COUNT; a++)
+		if (r->per_arch[a])
+			fprintf(f, "| %s | %llu | %llu | %llu | %llu |\n", replay_arch_name((enum replay_arch)a),
+				(unsigned long long)r->per_arch[a], (unsigned long long)r->arch_agree[a],
+				(unsigned long long)r->arch_disagree[a], (unsigned long long)r->arch_error[a]);
+	fprintf(f, "\n");
+	if (!r->nseen)
+		fprintf(f, "No disagreement.\n\n");
+	for (size_t i = 0; i < r->nseen; i++) {
+		const char *why = known_reason(&r->known, r->seen[i].sig);
+
+		fprintf(f, "- `%s`: %llu case(s), first case %llu; %s%s%s%s\n", r->seen[i].sig,
+			(unsigned long long)r->seen[i].count, (unsigned long long)r->seen[i].first_case,
+			why ? "known: " : "**new**", why ? why : "",
+			r->seen[i].candidate[0] ? "; candidate " : "", r->seen[i].candidate);
+	}
+	fprintf(f, "\n");
+	fclose(f);
+}
+
 int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 {
 	static struct fz_run r;		/* large (signature tables): not on the stack */
@@ -606,6 +678,8 @@ int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 	fprintf(out, "replay-fuzz: seed %llu, %.1f minutes, %.0f cases/hour, %zu new signature(s)\n",
 		(unsigned long long)o.seed, (now() - r.started) / 60,
 		now() > r.started ? 3600.0 * (double)r.done / (now() - r.started) : 0, r.nsigs);
+	if (o.report)
+		write_report(&r, (now() - r.started) / 60, err);
 	fprintf(out, "replay-fuzz: %llu cases, %llu agree, %llu disagree, %llu error\n",
 		(unsigned long long)r.done, (unsigned long long)r.agree,
 		(unsigned long long)r.disagree, (unsigned long long)r.error);
