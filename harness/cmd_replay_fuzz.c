@@ -89,8 +89,8 @@ static void usage(FILE *f)
 		"every third case a corpus file's topology: arm64 takes the bytes of its first\n"
 		"iommu-map, x86_64 its VIOT (a vector text is encoded first).\n"
 		"--report FILE writes the run as Markdown (per machine, every signature seen).\n"
-		"Defaults: --arch both, --minutes 5, --jobs 2, --seed from the clock (printed), --out\n"
-		"build/results/replay-fuzz. Images and QEMU as for `dmatopo replay`.\n"
+		"Defaults: --arch both, --minutes 5, --jobs 2, --timeout 30, --seed from the clock (printed),\n"
+		"--out build/results/replay-fuzz. Images and QEMU as for `dmatopo replay`.\n"
 		"The last line is `replay-fuzz: N cases, N agree, N disagree, N error`. Exit 0 when\n"
 		"there was no error and every disagreement's signature is in --known; 1 otherwise;\n"
 		"2 on usage errors.\n");
@@ -134,7 +134,7 @@ static int parse_opts(int argc, char **argv, struct fz_opts *o, FILE *err)
 	o->seed = (uint64_t)time(NULL);
 	o->out = "build/results/replay-fuzz";
 	o->regress = "vectors/regress";
-	o->env.timeout_s = 120;
+	o->env.timeout_s = 30;	/* a case boots in 1-3 s; a hang is an ERROR either way */
 	o->env.qemu[REPLAY_X86_64] = env_or_null("QEMU_X86");
 	o->env.qemu[REPLAY_ARM64] = env_or_null("QEMU_ARM64");
 	o->env.kernel[REPLAY_X86_64] = env_or_null("DMT_KERNEL_X86");

@@ -335,19 +335,34 @@ static bool has_fn(const struct fz_case *c, uint8_t slot, uint8_t fn)
 	return false;
 }
 
+/* One virtio-rng at most, the first device on the root bus; the others are
+ * pci-testdev, which only pci-stub binds. Found by replay-fuzz (seed 20261129 case 34):
+ * QEMU's ITS takes the RID as the DeviceID whatever a rewritten msi-map says, so a
+ * device the msi-map moves never gets its interrupt; an rng without interrupts holds
+ * the hwrng core's reading_mutex forever, and a second rng's registration then hangs
+ * the boot. The IOMMU side is observed the same way on a stub device. */
+static const char *model_of(const struct fz_case *c, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (c->dev[k].place == FZ_ROOT_BUS)
+			return "pci-testdev";
+	return c->dev[i].place == FZ_ROOT_BUS ? "virtio-rng-pci" : "pci-testdev";
+}
+
 static void put_devices(struct text *t, const struct fz_case *c)
 {
 	for (size_t i = 0; i < c->ndevs; i++) {
 		const struct fz_dev *d = &c->dev[i];
+		const char *model = model_of(c, i);
 
 		if (d->place == FZ_ROOT_PORT)
 			put(t, "qemu-device pcie-root-port,id=rp0,chassis=1,addr=%x.0\n"
-			    "qemu-device virtio-rng-pci,bus=rp0\n", PORT_SLOT);
+			    "qemu-device %s,bus=rp0\n", PORT_SLOT, model);
 		else if (d->place == FZ_PCI_BRIDGE)
 			put(t, "qemu-device pcie-pci-bridge,id=ppb,addr=%x.0\n"
-			    "qemu-device virtio-rng-pci,bus=ppb,addr=%x.0\n", BRIDGE_SLOT, d->slot);
+			    "qemu-device %s,bus=ppb,addr=%x.0\n", BRIDGE_SLOT, model, d->slot);
 		else
-			put(t, "qemu-device virtio-rng-pci,addr=%x.%x%s\n", d->slot, d->fn,
+			put(t, "qemu-device %s,addr=%x.%x%s\n", model, d->slot, d->fn,
 			    d->fn == 0 && has_fn(c, d->slot, 1) ? ",multifunction=on" : "");
 	}
 }
