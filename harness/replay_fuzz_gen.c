@@ -234,7 +234,16 @@ static int donate_map(struct fz_case *c, const uint8_t *dtb, size_t len)
 {
 	int depth = 0;
 
-	if (len < 40 || fdt_check_header(dtb) || fdt_totalsize(dtb) > len)
+	struct dmt_findings f;
+	int bad;
+
+	/* corpus DTBs are malformed on purpose: libfdt may walk some forever (found by
+	 * replay-fuzz: regress_dt-libfdt-check-full-loop.dtb), so the reference's own
+	 * bounded check comes first, as in the decoder */
+	dmt_findings_init(&f);
+	bad = dmt_fdt_check(dtb, len, &f);
+	dmt_findings_free(&f);
+	if (bad)
 		return -1;
 	for (int off = fdt_next_node(dtb, -1, &depth); off >= 0; off = fdt_next_node(dtb, off, &depth)) {
 		int plen;

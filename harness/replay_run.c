@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,12 @@ static void exec_child(const struct replay_argv *a, const char *log_path)
 	int out = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 	setpgid(0, 0);
+	/* QEMU must not outlive a replay or replay-fuzz that is killed: its own group
+	 * keeps it from the terminal's signals, so it dies with the thread that
+	 * started it (found when a stopped fuzz run left hung guests running) */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(125);	/* the parent died before prctl */
 	if (in < 0 || out < 0)
 		_exit(126);
 	dup2(in, STDIN_FILENO);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cli.h"
 #include "replay_fuzz.h"
 #include "vector.h"
 
@@ -115,6 +116,38 @@ static void test_donate(void **state)
 	free(text);
 }
 
+/* Corpus DTBs that are malformed on purpose (libfdt loops or walks past the end on
+ * them) are refused, in bounded time, not walked: replay-fuzz once hung on these. */
+static void test_donate_malformed_dtb(void **state)
+{
+	static const char *const files[] = {
+		"vectors/regress/dt-libfdt-check-full-loop.vec",
+		"vectors/regress/dt-struct-walk-ends.vec",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct dmt_vector *v = calloc(1, sizeof(*v));
+		uint8_t *dtb = NULL;
+		size_t n = 0;
+		char why[128];
+		struct fz_case c;
+		FILE *quiet = fopen("/dev/null", "w");
+
+		assert_non_null(v);
+		if (dmt_load_vector(files[i], v, quiet ? quiet : stderr))
+			fail_msg("cannot load %s (run from the repository root)", files[i]);
+		if (quiet)
+			fclose(quiet);
+		assert_int_equal(dmt_vector_input(v, DMT_FMT_DTB, &dtb, &n, why, sizeof(why)), 0);
+		fz_generate(1, 2, REPLAY_ARM64, &c);
+		assert_int_equal(fz_donate(&c, dtb, n, files[i]), -1);
+		free(dtb);
+		dmt_vector_free(v);
+		free(v);
+	}
+}
+
 static void test_shrink_steps_make_smaller(void **state)
 {
 	struct fz_case c, s;
@@ -171,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_same_seed_same_case),
 		cmocka_unit_test(test_cases_are_vectors),
 		cmocka_unit_test(test_donate),
+		cmocka_unit_test(test_donate_malformed_dtb),
 		cmocka_unit_test(test_shrink_steps_make_smaller),
 		cmocka_unit_test(test_signature),
 	};
