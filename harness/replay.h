@@ -303,6 +303,10 @@ struct replay_obs {
 	char error_line[4][200];
 	bool panic;
 	char panic_line[200];
+	/* "ACPI: VIOT: Could not find PCI IOMMU" / "... MMIO IOMMU": the table's IOMMU is
+	 * not on this machine (no PCI device at its BDF, no ACPI device consuming its
+	 * address), and Linux skipped the ranges that use it */
+	bool viot_iommu_missing;
 	/* the firmware blob the kernel used: VIOT (first table) or fdt */
 	char blob_name[16];
 	uint8_t *blob;
@@ -379,6 +383,11 @@ size_t replay_dma_aliases(const struct replay_obs *o, const struct replay_dev *d
 void replay_pci_fn(const struct replay_dev *d, struct dmt_pci_fn *fn);
 /* "SSSS:BB:DD.F", the name of d's check. */
 void replay_device_name(const struct replay_dev *d, char *out, size_t len);
+
+/* The note on a device the kernel left without IDs where the table's IOMMU is not on
+ * the machine (Linux drops its ranges; the reference reads the table alone). */
+#define REPLAY_NOTE_IOMMU_MISSING \
+	"the kernel could not find the table's IOMMU on this machine (viot.c: Could not find ... IOMMU), so it skipped its ranges; the reference reads the table alone"
 
 /* Compare every enumerated device; the observation must already be complete. */
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,

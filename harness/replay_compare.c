@@ -192,6 +192,10 @@ static void compare_device(const struct replay_obs *o, const struct dmt_topo *t,
 			   kside);
 	} else {
 		c->status = REPLAY_FAIL;
+		/* the table names an IOMMU this machine does not have: Linux drops its
+		 * ranges, the reference (the table alone) does not know (replay-fuzz) */
+		if (o->viot_iommu_missing && !d->nkids && nref)
+			replay_fmt(c->note, sizeof(c->note), "%s", REPLAY_NOTE_IOMMU_MISSING);
 	}
 	replay_fmt(c->diag, sizeof(c->diag), "device %s%s: kernel %s; reference (linux) %s", c->what,
 		 al, kside, rside);

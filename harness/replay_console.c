@@ -306,6 +306,8 @@ static void first_pass(const char *line, void *ctx)
 
 	if (strncmp(line, "DMT ", 4) == 0)
 		dmt_line(s, line + 4);
+	if (strstr(line, "VIOT: Could not find PCI IOMMU") || strstr(line, "VIOT: Could not find MMIO IOMMU"))
+		s->o->viot_iommu_missing = true;
 	if (!s->o->panic && ((p = strstr(line, "Kernel panic")) || (p = strstr(line, "Oops")))) {
 		s->o->panic = true;
 		replay_fmt(s->o->panic_line, sizeof(s->o->panic_line), "%s", p);

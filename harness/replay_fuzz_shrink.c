@@ -120,7 +120,7 @@ static void check_kind(const struct replay_check *c, char *out, size_t len)
 	else if (c->nkernel)
 		snprintf(out, len, "ids!=none:%s", c->ref_reason[0] ? c->ref_reason : "?");
 	else
-		snprintf(out, len, "none!=ids");
+		snprintf(out, len, "none!=ids%s", strstr(c->note, REPLAY_NOTE_IOMMU_MISSING) ? ":iommu-not-on-machine" : "");
 }
 
 void fz_signature(const struct replay_verdict *v, char *out, size_t len)

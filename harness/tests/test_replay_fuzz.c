@@ -194,6 +194,14 @@ static void test_signature(void **state)
 	c->is_device = true;
 	fz_signature(v, sig, sizeof(sig));
 	assert_string_equal(sig, "arm64|ids!=none:NoTranslation|msi");
+	/* a device left without IDs because the table's IOMMU is not on the machine */
+	c = replay_checks_add(&v->checks);
+	c->status = REPLAY_FAIL;
+	c->is_device = true;
+	c->nref = 1;
+	snprintf(c->note, sizeof(c->note), "%s", REPLAY_NOTE_IOMMU_MISSING);
+	fz_signature(v, sig, sizeof(sig));
+	assert_string_equal(sig, "arm64|ids!=none:NoTranslation|msi|none!=ids:iommu-not-on-machine");
 	replay_checks_free(&v->checks);
 	free(v);
 }
