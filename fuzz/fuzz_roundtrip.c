@@ -1,7 +1,8 @@
 /* Differential: encode -> decode -> encode is the identity. For VIOT and vtopo the
  * bytes must come back exactly; a DTB decodes to a model in device-tree terms (no
  * longer the abstract one), so there the second and third generations must resolve
- * every probe identically. A mismatch aborts like a crash. */
+ * every probe identically (trivially so when the first two have the same bytes).
+ * A mismatch aborts like a crash. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "roundtrip: %s bytes changed after decode+encode\n", dmt_format_name(fmt));
 			abort();
 		}
+	} else if (l1 == l2 && !memcmp(b1, b2, l1)) {
+		/* Generation 2 has generation 1's bytes, so decoding it again gives d1
+		 * and generation 3 would agree by construction: only d1's probes are
+		 * resolved (the resolver still runs; decode, encode and the resolves
+		 * are deterministic). Most DTB inputs land here, at half the cost. */
+		resolve_probes(&d1);
 	} else {
 		decode_or_die(b2, l2, fmt, &m, &d2);
 		same_answers_or_die(&d1, &d2);

@@ -7,6 +7,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Structs printed from each end of the table: every item goes through the same
+ * layout-driven printer, and printing all of a table of thousands of items to
+ * /dev/null was a third of this target's time. */
+#define PRINT_EDGE 32
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *sink;
@@ -25,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dmt_decode(data + 3, size - 3, &o, &t, &f) == 0) {
 		resolve_probes(&t);
 		for (size_t i = 0; sink && i < t.nstructs; i++)
-			dmt_print_struct(sink, &t.structs[i], data + 3, size - 3);
+			if (i < PRINT_EDGE || i >= t.nstructs - PRINT_EDGE)
+				dmt_print_struct(sink, &t.structs[i], data + 3, size - 3);
 	}
 	dmt_topo_free(&t);
 	dmt_findings_free(&f);

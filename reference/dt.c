@@ -146,8 +146,10 @@ static void read_props(const struct dt_ctx *c, int node, struct node_props *np)
 		for (int i = 0; i < P_COUNT; i++) {
 			struct prop_ref *r = &np->p[i];
 
-			/* Linux's of_find_property takes the first of duplicate names. */
-			if (r->present || strcmp(name, prop_names[i]) != 0)
+			/* Linux's of_find_property takes the first of duplicate names. The
+			 * first byte is tested before strcmp: most names differ there, and a
+			 * fuzzer's strcmp is a costly call. */
+			if (r->present || name[0] != prop_names[i][0] || strcmp(name, prop_names[i]) != 0)
 				continue;
 			r->present = true;
 			r->len = (uint32_t)vlen;
@@ -1049,6 +1051,10 @@ static void place_pci_iommus(struct dt_ctx *c)
 	if (!dom)
 		return;
 	dmt_dt_linux_domains(c->t, dom);
+	for (size_t i = 0; i < c->t->nbridges; i++) {
+		c->t->bridges[i].linux_domain = dom[i];
+		c->t->bridges[i].linux_domain_kept = true;
+	}
 	for (size_t i = 0; i < c->t->niommus; i++) {
 		struct dmt_iommu *m = &c->t->iommus[i];
 		int32_t b = i < c->cap_ib ? c->iommu_bridge[i] : -1;

@@ -40,15 +40,82 @@
 #include <string.h>
 
 
-static bool bit_test(const uint8_t *map, uint16_t d)
+/* The static domains (linux,pci-domain of every PCI node, disabled ones
+ * included), sorted and unique, each with whether a probing bridge took it. A
+ * sorted list instead of two 64K-bit maps: this runs once per PCI lookup, and
+ * clearing 16 KB each time was most of a DTB lookup's cost. */
+struct static_doms {
+	uint16_t *v;
+	bool *claimed;
+	size_t n;
+};
+
+static int cmp_u16(const void *a, const void *b)
 {
-	return map[d / 8] & (1u << (d % 8));
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+
+	return (x > y) - (x < y);
 }
 
-static void bit_set(uint8_t *map, uint16_t d)
+/* Trees have a handful of static domains: insertion sort spares qsort's setup,
+ * which dominated here; a long list still goes to qsort. */
+static void sort_u16(uint16_t *v, size_t n)
 {
-	map[d / 8] |= (uint8_t)(1u << (d % 8));
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), cmp_u16);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
+
+static void static_doms_fill(const struct dmt_topo *t, struct static_doms *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nbridges; i++)
+		if (t->bridges[i].bus == DMT_DT_BUS_PCI && t->bridges[i].has_domain)
+			s->v[n++] = (uint16_t)t->bridges[i].domain;
+	sort_u16(s->v, n);
+	s->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s->n == 0 || s->v[s->n - 1] != s->v[i])
+			s->v[s->n++] = s->v[i];
+	memset(s->claimed, 0, s->n * sizeof(*s->claimed));
+}
+
+/* A static domain goes to the first probing bridge that asks for it. */
+static bool static_dom_take(struct static_doms *s, uint16_t d)
+{
+	const uint16_t *at = bsearch(&d, s->v, s->n, sizeof(*s->v), cmp_u16);
+	bool *c = &s->claimed[at - s->v];	/* every static value is in the list */
+	bool first = !*c;
+
+	*c = true;
+	return first;
+}
+
+/* The dynamic IDA hands out the lowest number neither reserved statically nor
+ * handed out before: next only grows, stepping over the sorted static values. */
+static int32_t dynamic_dom_next(const struct static_doms *s, size_t *pos, uint32_t *next)
+{
+	while (*next < 0x10000 && *pos < s->n && s->v[*pos] == *next) {
+		(*next)++;
+		(*pos)++;
+	}
+	if (*next >= 0x10000)
+		return -1;
+	return (int32_t)(*next)++;
+}
+
+/* Bridges beyond this take the heap for the static-domain list. */
+#define DOMS_ON_STACK 32
 
 /* of_pci_bus_find_domain_nr, run for the bridges that probe, in blob order:
  * - first, every PCI node's linux,pci-domain is reserved in the dynamic IDA,
@@ -58,46 +125,53 @@ static void bit_set(uint8_t *map, uint16_t d)
  *   repeat fails (-1: the bridge does not probe);
  * - a probing bridge without one takes the lowest number the dynamic IDA has free.
  * A disabled bridge, or a bus that is not PCI, gets no domain. */
-void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom)
+static void number_domains(const struct dmt_topo *t, int32_t *dom)
 {
-	uint8_t *reserved = calloc(0x10000 / 8, 1), *claimed = calloc(0x10000 / 8, 1);
+	uint16_t v_stack[DOMS_ON_STACK];
+	bool c_stack[DOMS_ON_STACK];
+	bool heap = t->nbridges > DOMS_ON_STACK;
+	struct static_doms s = {
+		.v = heap ? malloc(t->nbridges * sizeof(*s.v)) : v_stack,
+		.claimed = heap ? malloc(t->nbridges * sizeof(*s.claimed)) : c_stack,
+	};
 	uint32_t next = 0;
+	size_t pos = 0;
 
 	for (size_t i = 0; i < t->nbridges; i++)
 		dom[i] = -1;
-	if (!reserved || !claimed) {
+	if (!s.v || !s.claimed) {
 		for (size_t i = 0; i < t->nbridges; i++)
 			if (t->bridges[i].bus == DMT_DT_BUS_PCI && !t->bridges[i].disabled &&
 			    t->bridges[i].has_domain)
 				dom[i] = (uint16_t)t->bridges[i].domain;
-		free(reserved);
-		free(claimed);
-		return;
+		goto out;
 	}
-	for (size_t i = 0; i < t->nbridges; i++)
-		if (t->bridges[i].bus == DMT_DT_BUS_PCI && t->bridges[i].has_domain)
-			bit_set(reserved, (uint16_t)t->bridges[i].domain);
+	static_doms_fill(t, &s);
 	for (size_t i = 0; i < t->nbridges; i++) {
 		const struct dmt_dt_bridge *b = &t->bridges[i];
-		uint16_t d = (uint16_t)b->domain;
 
 		if (b->bus != DMT_DT_BUS_PCI || b->disabled)
 			continue;
-		if (b->has_domain) {
-			if (!bit_test(claimed, d))
-				dom[i] = d;
-			bit_set(claimed, d);
-			continue;
-		}
-		while (next < 0x10000 && bit_test(reserved, (uint16_t)next))
-			next++;
-		if (next < 0x10000) {
-			dom[i] = (int32_t)next;
-			bit_set(reserved, (uint16_t)next);
-		}
+		if (b->has_domain)
+			dom[i] = static_dom_take(&s, (uint16_t)b->domain) ? (uint16_t)b->domain : -1;
+		else
+			dom[i] = dynamic_dom_next(&s, &pos, &next);
 	}
-	free(reserved);
-	free(claimed);
+out:
+	if (heap) {
+		free(s.v);
+		free(s.claimed);
+	}
+}
+
+void dmt_dt_linux_domains(const struct dmt_topo *t, int32_t *dom)
+{
+	if (!t->nbridges || !t->bridges[0].linux_domain_kept) {
+		number_domains(t, dom);
+		return;
+	}
+	for (size_t i = 0; i < t->nbridges; i++)
+		dom[i] = t->bridges[i].linux_domain;
 }
 
 static enum dmt_label reason_of(int rc)
@@ -186,13 +260,26 @@ static int add_id(const struct dmt_topo *t, enum dmt_profile p, struct dmt_answe
  * segment and whose bus-range holds the bus. `spec` takes a linux,pci-domain as
  * written; without one both profiles number bridges in probe (blob) order, which
  * the binding calls unstable: lint's bridge summary says so once per tree. */
+static bool bus_candidate(const struct dmt_topo *t, uint8_t bus)
+{
+	for (size_t i = 0; i < t->nbridges; i++)
+		if (bus >= t->bridges[i].bus_start && bus <= t->bridges[i].bus_end)
+			return true;
+	return false;
+}
+
 static int32_t find_bridge(const struct dmt_topo *t, enum dmt_profile p,
 			   const struct dmt_device *d)
 {
-	int32_t *dom = calloc(t->nbridges ? t->nbridges : 1, sizeof(*dom));
+	int32_t stack[DOMS_ON_STACK];
 	uint8_t bus = (uint8_t)(d->rid >> 8);
-	int32_t found = -1;
+	int32_t *dom, found = -1;
 
+	/* Numbering the domains costs more than the rest of a lookup: not when no
+	 * bridge's bus range can hold the device anyway. */
+	if (!bus_candidate(t, bus))
+		return -1;
+	dom = t->nbridges <= DOMS_ON_STACK ? stack : calloc(t->nbridges, sizeof(*dom));
 	if (!dom)
 		return -1;
 	dmt_dt_linux_domains(t, dom);
@@ -205,7 +292,8 @@ static int32_t find_bridge(const struct dmt_topo *t, enum dmt_profile p,
 		if (dom_ok && bus >= b->bus_start && bus <= b->bus_end)
 			found = (int32_t)i;
 	}
-	free(dom);
+	if (dom != stack)
+		free(dom);
 	return found;
 }
 

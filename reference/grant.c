@@ -723,20 +723,25 @@ static int check_mapping(const struct dmt_gnt *g, size_t idx, struct dmt_finding
 	return rc;
 }
 
+static int check_owner(const struct dmt_gnt *g, uint32_t ref, struct dmt_findings *f)
+{
+	int32_t o = g->owner[ref];
+
+	if (o < 0)
+		return 0;
+	if ((size_t)o >= g->nmaps || !g->maps[o].live || ref < g->maps[o].ref ||
+	    ref - g->maps[o].ref >= g->maps[o].n)
+		return broken_rule(f, "ref %u is owned by mapping %d, which does not hold it", ref, o);
+	return 0;
+}
+
 static int check_owners(const struct dmt_gnt *g, struct dmt_findings *f)
 {
 	int rc = 0;
 
-	for (uint32_t ref = 0; ref < g->size; ref++) {
-		int32_t o = g->owner[ref];
-
-		if (o < 0)
-			continue;
-		if ((size_t)o >= g->nmaps || !g->maps[o].live || ref < g->maps[o].ref ||
-		    ref - g->maps[o].ref >= g->maps[o].n)
-			rc = broken_rule(f, "ref %u is owned by mapping %d, which does not hold it",
-					 ref, o);
-	}
+	for (uint32_t ref = 0; ref < g->size; ref++)
+		if (check_owner(g, ref, f))
+			rc = -1;
 	return rc;
 }
 
@@ -772,7 +777,9 @@ static int check_free_list(const struct dmt_gnt *g, struct dmt_findings *f)
 	return rc;
 }
 
-int dmt_gnt_check(struct dmt_gnt *g, struct dmt_findings *f)
+/* The rules that cost no more than the mappings: broken stays broken, and the
+ * live count is right. */
+static int check_device(struct dmt_gnt *g, struct dmt_findings *f)
 {
 	int rc = 0;
 	size_t live = 0;
@@ -780,16 +787,43 @@ int dmt_gnt_check(struct dmt_gnt *g, struct dmt_findings *f)
 	if (g->was_broken && !g->dev.broken)
 		rc = broken_rule(f, "the device was broken and no longer is");
 	g->was_broken = g->was_broken || g->dev.broken;
-	for (size_t i = 0; i < g->nmaps; i++) {
+	for (size_t i = 0; i < g->nmaps; i++)
 		live += g->maps[i].live;
-		if (g->maps[i].live && check_mapping(g, i, f))
-			rc = -1;
-	}
 	if (live != g->nlive)
 		rc = broken_rule(f, "%zu live mappings, the count says %zu", live, g->nlive);
+	return rc;
+}
+
+int dmt_gnt_check(struct dmt_gnt *g, struct dmt_findings *f)
+{
+	int rc = check_device(g, f);
+
+	for (size_t i = 0; i < g->nmaps; i++)
+		if (g->maps[i].live && check_mapping(g, i, f))
+			rc = -1;
 	if (check_owners(g, f))
 		rc = -1;
 	if (check_free_list(g, f))
 		rc = -1;
+	return rc;
+}
+
+int dmt_gnt_check_refs(struct dmt_gnt *g, uint32_t ref, uint32_t n, struct dmt_findings *f)
+{
+	int rc = check_device(g, f);
+	uint64_t end = (uint64_t)ref + n;
+
+	if (end > g->size)
+		end = g->size;
+	for (uint64_t r = ref; r < end; r++) {
+		int32_t o = g->owner[r];
+
+		if (check_owner(g, (uint32_t)r, f))
+			rc = -1;
+		else if (o >= 0 && (r == ref || g->owner[r - 1] != o) && check_mapping(g, (size_t)o, f))
+			rc = -1;	/* each mapping once: its refs are consecutive */
+		if (r < DMT_GNT_NR_RESERVED && (g->free_bit[r] || o >= 0))
+			rc = broken_rule(f, "reserved ref %u was handed out or freed", (uint32_t)r);
+	}
 	return rc;
 }

@@ -155,6 +155,11 @@ enum dmt_gnt_rc dmt_gnt_backend_unmap(struct dmt_gnt *g, uint32_t ref,
 /* Check every invariant; 0 when all hold, else -1 with a GrantInvariant finding
  * per broken one. Updates g->was_broken. */
 int dmt_gnt_check(struct dmt_gnt *g, struct dmt_findings *f);
+/* The same rules, restricted to refs ref..ref+n-1 (their owners, their mappings,
+ * the reserved ones among them) plus the device-wide O(mappings) ones; the free
+ * list is not walked. For callers that check after every operation and run the
+ * full check now and then: what one operation touched costs what it touched. */
+int dmt_gnt_check_refs(struct dmt_gnt *g, uint32_t ref, uint32_t n, struct dmt_findings *f);
 
 /* Grants a map of size bytes at offset needs, and the same under the two pre-fix
  * formulas (for regression tests and lint): before "Fix n_pages calculation"

@@ -106,6 +106,10 @@ struct dmt_dt_bridge {
 	struct dmt_idmap iommu_map, msi_map;
 	uint32_t msi_parent;		/* phandle, 0 when absent */
 	int32_t msi_parent_target;	/* index into iommus, -1 */
+	/* dmt_dt_linux_domains' answer, kept by the DT decoder once the bridges are
+	 * final (every lookup needs it); a model built otherwise has it unset. */
+	int32_t linux_domain;
+	bool linux_domain_kept;
 };
 
 struct dmt_iommu_spec {

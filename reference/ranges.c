@@ -60,6 +60,18 @@ static bool spend(struct lint *l)
 	return true;
 }
 
+/* k comparisons that cannot report anything, paid at once: false (and partial)
+ * where the pair loop would have run out of budget among them. */
+static bool spend_n(struct lint *l, uint64_t k)
+{
+	uint64_t take = k < l->budget ? k : l->budget;
+
+	l->budget -= take;
+	if (take < k)
+		l->partial = true;
+	return take == k;
+}
+
 static bool range_empty(const struct dmt_pci_range *r)
 {
 	return r->seg_end < r->seg_start || r->bdf_end < r->bdf_start;
@@ -114,6 +126,7 @@ struct idset {
 struct entry {
 	const struct dmt_pci_range *r;
 	struct idset ids;
+	size_t shift_run_end;	/* collision order: first later entry with another shift */
 };
 
 static struct idset range_ids(const struct dmt_pci_range *r)
@@ -176,18 +189,56 @@ static void report_overlap(struct lint *l, const struct dmt_pci_range *a,
 /* In (segment start, BDF start) order a later range can meet this one only
  * while its first segment is not past this one's last; for a one-segment range
  * the search also ends at the first range of that segment starting past it. */
+static bool past_overlaps(const struct dmt_pci_range *a, const struct dmt_pci_range *b)
+{
+	return b->seg_start > a->seg_end ||
+	       (b->seg_start == a->seg_start && b->bdf_start > a->bdf_end &&
+		a->seg_start == a->seg_end);
+}
+
+/* past_overlaps only turns true once along the sorted order: the first j in
+ * (i, n) where it holds, by bisection. */
+static size_t overlap_end(const struct entry *e, size_t i, size_t n)
+{
+	size_t lo = i + 1, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (past_overlaps(e[i].r, e[mid].r))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Once RangeOverlap is listed LINT_LIST_MAX times only its count changes. A
+ * one-segment range meets every range of its window (same segment, starting
+ * within it), so the window is counted and paid for at once, exactly as the
+ * pair loop would: the budget stops it at the same pair. */
+static bool count_window(struct lint *l, const struct dmt_pci_range *a, size_t from, size_t end)
+{
+	uint64_t want = end - from, take;
+
+	if (l->seen[DMT_L_RangeOverlap] < LINT_LIST_MAX || a->seg_start != a->seg_end)
+		return false;
+	take = want < l->budget ? want : l->budget;
+	spend_n(l, want);
+	l->seen[DMT_L_RangeOverlap] += (uint32_t)take;
+	return true;
+}
+
 static void lint_overlaps(struct lint *l, const struct entry *e, size_t n)
 {
 	for (size_t i = 0; i < n && !l->partial; i++) {
 		const struct dmt_pci_range *a = e[i].r;
+		size_t end = overlap_end(e, i, n);
 
-		for (size_t j = i + 1; j < n; j++) {
+		for (size_t j = i + 1; j < end; j++) {
 			const struct dmt_pci_range *b = e[j].r;
 
-			if (b->seg_start > a->seg_end)
-				break;
-			if (b->seg_start == a->seg_start && b->bdf_start > a->bdf_end &&
-			    a->seg_start == a->seg_end)
+			if (count_window(l, a, j, end))
 				break;
 			if (!spend(l))
 				break;
@@ -225,9 +276,40 @@ static int64_t idset_max(const struct idset *s)
 	return s->base + (s->count - 1) * 65536 + s->width - 1;
 }
 
+/* The end of the run of a's shift that starts at j, cut where the window of i
+ * ends (another IOMMU, or IDs past a's): within one IOMMU the order is by first
+ * ID, so the window's end is the first entry past it, found by bisection. */
+static size_t collision_run_stop(const struct entry *e, size_t i, size_t j, size_t n)
+{
+	size_t lo = j, hi = e[j].shift_run_end < n ? e[j].shift_run_end : n;
+	int64_t max = idset_max(&e[i].ids);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e[mid].r->iommu != e[i].r->iommu || e[mid].ids.base > max)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Ranges with a's shift give its IDs to the same devices: no collision. Runs of
+ * them are skipped (and paid for) at once, so many copies of one range cost
+ * little more than one. */
+static void mark_shift_runs(struct entry *e, size_t n)
+{
+	for (size_t j = n; j-- > 0;)
+		e[j].shift_run_end = j + 1 < n && e[j + 1].ids.shift == e[j].ids.shift
+					     ? e[j + 1].shift_run_end
+					     : j + 1;
+}
+
 static void lint_range_collisions(struct lint *l, struct entry *e, size_t n)
 {
 	qsort(e, n, sizeof(*e), by_iommu_then_min_id);
+	mark_shift_runs(e, n);
 	for (size_t i = 0; i < n && !l->partial; i++) {
 		const struct dmt_pci_range *a = e[i].r;
 
@@ -238,6 +320,14 @@ static void lint_range_collisions(struct lint *l, struct entry *e, size_t n)
 
 			if (b->iommu != a->iommu || e[j].ids.base > idset_max(&e[i].ids))
 				break;
+			if (e[j].ids.shift == e[i].ids.shift && e[j].shift_run_end > j + 1) {
+				size_t stop = collision_run_stop(e, i, j, n);
+
+				if (!spend_n(l, stop - j))
+					break;
+				j = stop - 1;
+				continue;
+			}
 			if (!spend(l))
 				break;
 			if (e[i].ids.shift != e[j].ids.shift && idsets_meet(&e[i].ids, &e[j].ids))

@@ -57,18 +57,37 @@ static void report_ambiguous(struct dmt_findings *f, const char *what, uint32_t 
 		   (unsigned long long)off0, ord1, (unsigned long long)off1);
 }
 
+/* The first range at or after `from` that profile p uses and that holds d;
+ * t->nranges when none does. A table can hold thousands of items, so the scan
+ * does nothing else. */
+static size_t next_range(const struct dmt_topo *t, enum dmt_profile p,
+			 const struct dmt_device *d, size_t from)
+{
+	for (size_t i = from; i < t->nranges; i++)
+		if (is_active(t->ranges[i].active, p) && range_matches(&t->ranges[i], d))
+			return i;
+	return t->nranges;
+}
+
+static size_t next_mmio(const struct dmt_topo *t, enum dmt_profile p,
+			const struct dmt_device *d, size_t from)
+{
+	for (size_t i = from; i < t->nmmio; i++)
+		if (is_active(t->mmio[i].active, p) && t->mmio[i].base == d->mmio)
+			return i;
+	return t->nmmio;
+}
+
 static int resolve_pci(const struct dmt_topo *t, enum dmt_profile p,
 		       const struct dmt_device *d, struct dmt_answer *a, struct dmt_findings *f)
 {
 	const struct dmt_pci_range *m[MAX_MATCHES];
-	size_t n = 0;
+	size_t n = 0, want = p == DMT_PROFILE_LINUX ? 1 : MAX_MATCHES;
 
-	for (size_t i = 0; i < t->nranges && n < MAX_MATCHES; i++) {
-		const struct dmt_pci_range *r = &t->ranges[i];
-
-		if (is_active(r->active, p) && range_matches(r, d))
-			m[n++] = r;
-		if (n == 1 && p == DMT_PROFILE_LINUX)
+	/* linux stops at the first match; spec looks for a second one */
+	for (size_t i = next_range(t, p, d, 0); i < t->nranges; i = next_range(t, p, d, i + 1)) {
+		m[n++] = &t->ranges[i];
+		if (n == want)
 			break;
 	}
 	if (n == 0) {
@@ -105,18 +124,15 @@ static int resolve_mmio(const struct dmt_topo *t, enum dmt_profile p,
 			const struct dmt_device *d, struct dmt_answer *a, struct dmt_findings *f)
 {
 	const struct dmt_mmio_ep *m[MAX_MATCHES];
-	size_t n = 0;
+	size_t n = 0, want = p == DMT_PROFILE_LINUX ? 1 : MAX_MATCHES;
 
 	if (p == DMT_PROFILE_LINUX && t->vtopo_version != 3) {
 		a->reason = DMT_L_VTOPOPlatformUnsupported;
 		return 0;
 	}
-	for (size_t i = 0; i < t->nmmio && n < MAX_MATCHES; i++) {
-		const struct dmt_mmio_ep *e = &t->mmio[i];
-
-		if (is_active(e->active, p) && e->base == d->mmio)
-			m[n++] = e;
-		if (n == 1 && p == DMT_PROFILE_LINUX)
+	for (size_t i = next_mmio(t, p, d, 0); i < t->nmmio; i = next_mmio(t, p, d, i + 1)) {
+		m[n++] = &t->mmio[i];
+		if (n == want)
 			break;
 	}
 	if (n == 0) {
