@@ -14,6 +14,7 @@ static const struct dmt_cmd commands[] = {
 	{ "replay", cmd_replay, "boot vectors in QEMU and compare the kernel's endpoint IDs with the reference" },
 	{ "merge", cmd_merge, "one verdict over gate shards and kernels (their replay summaries)" },
 	{ "corpus", cmd_corpus, "judge a corpus of device trees: lint, resolve both profiles, waivers, time bound" },
+	{ "gcda", cmd_gcda, "write the kernel coverage (.gcda files) a gcov guest sent over its console" },
 	{ "extract", cmd_extract, "find an ACPI table in a memory dump and write it out" },
 };
 
