@@ -115,3 +115,8 @@ fuzz-afl:
 .PHONY: coverage
 coverage:
 	@bash ci/coverage
+
+# Kernel-side coverage: the replay on gcov kernels, lcov per driver file (ci/kcov).
+.PHONY: kcov
+kcov: setup
+	@bash ci/kcov

@@ -33,6 +33,7 @@ int cmd_replay(int argc, char **argv, FILE *out, FILE *err);
 int cmd_corpus(int argc, char **argv, FILE *out, FILE *err);
 int cmd_merge(int argc, char **argv, FILE *out, FILE *err);
 int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err);
+int cmd_gcda(int argc, char **argv, FILE *out, FILE *err);
 
 struct dmt_vector;
 /* Read and parse a vector (strict: cite and expect required) or a topology file;
@@ -40,6 +41,8 @@ struct dmt_vector;
 int dmt_load_vector(const char *path, struct dmt_vector *v, FILE *err);
 int dmt_load_topology(const char *path, struct dmt_vector *v, FILE *err);
 int dmt_write_file(const char *path, const uint8_t *buf, size_t len, FILE *err);
+/* mkdir -p (harness/cmd_replay.c): 0, or -1 with errno set. */
+int dmt_mkdir_p(const char *path);
 
 /* Read a whole file (at most DMT_INPUT_MAX + 1 bytes, so oversize is detectable).
  * Returns 0, or -1 with a message on err. *buf is malloc'd. */

@@ -128,7 +128,7 @@ static int collect(const char *root, struct vec_list *l, FILE *err)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
+int dmt_mkdir_p(const char *path)
 {
 	char tmp[4096];
 
@@ -507,7 +507,7 @@ int cmd_replay(int argc, char **argv, FILE *out, FILE *err)
 		free_list(&l);
 		return DMT_EXIT_USAGE;
 	}
-	if (mkdir_p(o.results) || setup_pool(&p, &l, &o, &known, &known_e2e, err)) {
+	if (dmt_mkdir_p(o.results) || setup_pool(&p, &l, &o, &known, &known_e2e, err)) {
 		fprintf(err, "dmatopo replay: cannot create %s\n", o.results);
 		replay_known_free(&known);
 		replay_known_free(&known_e2e);

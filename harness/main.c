@@ -15,6 +15,7 @@ static const struct dmt_cmd commands[] = {
 	{ "replay-fuzz", cmd_replay_fuzz, "generated topologies booted under the real kernel and judged like the replay" },
 	{ "merge", cmd_merge, "one verdict over gate shards and kernels (their replay summaries)" },
 	{ "corpus", cmd_corpus, "judge a corpus of device trees: lint, resolve both profiles, waivers, time bound" },
+	{ "gcda", cmd_gcda, "write the kernel coverage (.gcda files) a gcov guest sent over its console" },
 	{ "extract", cmd_extract, "find an ACPI table in a memory dump and write it out" },
 };
 

@@ -2,7 +2,7 @@
  * to iommu_fwspec_add_ids), the agent's DMT lines (devices, bridges, binds, groups,
  * the firmware blob in hex with its CRC), panics, and QEMU's attach trace. The
  * console is untrusted text: every number is range-checked, every copy bounded. */
-#include "crc32.h"
+#include "blob_rx.h"
 #include "replay.h"
 #include "text.h"
 
@@ -60,14 +60,7 @@ struct replay_dev *replay_find_dev(struct replay_obs *o, uint16_t seg, uint16_t 
 /* Value of "key=" in line as an unsigned number in base; false when absent. */
 static bool field(const char *line, const char *key, int base, unsigned long *out)
 {
-	const char *p = strstr(line, key);
-	char *end;
-
-	if (!p)
-		return false;
-	p += strlen(key);
-	*out = strtoul(p, &end, base);
-	return end != p;
+	return blob_rx_field(line, key, base, out);
 }
 
 static void add_dev(struct replay_obs *o, const char *rest)
@@ -138,119 +131,11 @@ static void note_stub(struct replay_obs *o, const char *rest)
 		o->stubbed[o->nstubbed++] = (uint32_t)seg << 16 | rid;
 }
 
-/* ---- blob reassembly ----------------------------------------------------- */
-
-struct blob_state {
-	struct replay_obs *o;
-	char want[16];			/* the sysfs name being collected */
-	bool in, finished;
-	size_t next;			/* offset the next line must start at */
-	uint32_t crc;
-};
-
-static void blob_fail(struct blob_state *b, const char *why, size_t off)
-{
-	if (!b->o->blob_problem[0])
-		replay_fmt(b->o->blob_problem, sizeof(b->o->blob_problem), "%s %s at 0x%zx",
-			 b->want, why, off);
-	b->in = false;
-}
-
-static void blob_begin(struct blob_state *b, const char *rest)
-{
-	unsigned long len, crc;
-	char name[16];
-
-	if (sscanf(rest, "name=%15s", name) != 1 || strcmp(name, b->want) || b->finished || b->in)
-		return;
-	if (!field(rest, "len=", 10, &len) || !field(rest, "crc32=", 16, &crc) ||
-	    len == 0 || len > DMT_INPUT_MAX) {
-		blob_fail(b, "blob-begin has no usable len/crc32", 0);
-		return;
-	}
-	/* a blob that failed earlier may begin again: its first buffer goes */
-	free(b->o->blob);
-	b->o->blob = calloc(1, len);
-	if (!b->o->blob) {
-		blob_fail(b, "out of memory", 0);
-		return;
-	}
-	b->o->blob_len = len;
-	b->crc = (uint32_t)crc;
-	b->next = 0;
-	b->in = true;
-}
-
-static void blob_data(struct blob_state *b, const char *rest)
-{
-	unsigned long off;
-	char *end;
-	const char *hex;
-	size_t n = 0;
-
-	off = strtoul(rest, &end, 16);
-	if (end == rest || *end != ' ' || off != b->next) {
-		blob_fail(b, "line out of order", b->next);
-		return;
-	}
-	for (hex = end + 1; hex[0] && hex[1]; hex += 2) {
-		int hi = dmt_hex_digit(hex[0]), lo = dmt_hex_digit(hex[1]);
-
-		if (hi < 0 || lo < 0 || b->next + n >= b->o->blob_len) {
-			blob_fail(b, "bad hex or data past len", b->next + n);
-			return;
-		}
-		b->o->blob[b->next + n++] = (uint8_t)(hi << 4 | lo);
-	}
-	if (*hex) {
-		blob_fail(b, "odd hex digit count", b->next);
-		return;
-	}
-	b->next += n;
-}
-
-static void blob_zero(struct blob_state *b, const char *rest)
-{
-	unsigned long off, n;
-	char *end;
-
-	off = strtoul(rest, &end, 16);
-	if (end == rest || off != b->next) {
-		blob_fail(b, "zero run out of order", b->next);
-		return;
-	}
-	n = strtoul(end, NULL, 16);
-	if (n > b->o->blob_len - b->next) {
-		blob_fail(b, "zero run past len", b->next);
-		return;
-	}
-	b->next += n;			/* calloc'd: the bytes are already zero */
-}
-
-static void blob_end(struct blob_state *b)
-{
-	uint32_t got;
-
-	b->in = false;
-	b->finished = true;
-	if (b->next != b->o->blob_len) {
-		blob_fail(b, "ended short", b->next);
-		return;
-	}
-	got = dmt_crc32(b->o->blob, b->o->blob_len);
-	if (got != b->crc) {
-		replay_fmt(b->o->blob_problem, sizeof(b->o->blob_problem),
-			 "%s crc32 %08x, announced %08x", b->want, got, b->crc);
-		return;
-	}
-	b->o->blob_ok = true;
-}
-
 /* ---- line dispatch ------------------------------------------------------- */
 
 struct parse_state {
 	struct replay_obs *o;
-	struct blob_state blob;
+	struct blob_rx blob;		/* the firmware blob; moved into o at the end */
 };
 
 static void dmt_line(struct parse_state *s, const char *rest)
@@ -283,16 +168,10 @@ static void dmt_line(struct parse_state *s, const char *rest)
 			d->group = (int)n;
 			o->any_group = true;
 		}
-	} else if (strncmp(rest, "blob-begin ", 11) == 0) {
-		if (strncmp(rest + 11, "name=VIOT", 9) == 0)
+	} else if (strncmp(rest, "blob", 4) == 0) {
+		if (strncmp(rest, "blob-begin name=VIOT", 20) == 0)
 			o->nviot_tables++;
-		blob_begin(&s->blob, rest + 11);
-	} else if (strncmp(rest, "blob ", 5) == 0 && s->blob.in) {
-		blob_data(&s->blob, rest + 5);
-	} else if (strncmp(rest, "blob-zero ", 10) == 0 && s->blob.in) {
-		blob_zero(&s->blob, rest + 10);
-	} else if (strncmp(rest, "blob-end ", 9) == 0 && s->blob.in) {
-		blob_end(&s->blob);
+		blob_rx_line(&s->blob, rest);
 	} else if (strncmp(rest, "done ", 5) == 0 && field(rest, "errors=", 10, &n)) {
 		o->done = true;
 		o->agent_errors = (unsigned)(n > 1000000 ? 1000000 : n);
@@ -412,18 +291,19 @@ void replay_parse_console(const char *text, size_t len, const char *want, struct
 	memset(o, 0, sizeof(*o));
 	memset(&s, 0, sizeof(s));
 	s.o = o;
-	s.blob.o = o;
-	replay_fmt(s.blob.want, sizeof(s.blob.want), "%s", want);
+	blob_rx_init(&s.blob, want);
 	replay_each_line(text, len, first_pass, &s);
 	/* sysfs numbers the tables when there are several: VIOT1 is the one the kernel used. */
-	if (!o->blob_ok && !s.blob.finished && strcmp(want, "VIOT") == 0 && o->nviot_tables > 1) {
-		replay_obs_free(o);
+	if (!s.blob.ok && !s.blob.ended && strcmp(want, "VIOT") == 0 && o->nviot_tables > 1) {
+		blob_rx_free(&s.blob);
 		memset(o, 0, sizeof(*o));
-		memset(&s.blob, 0, sizeof(s.blob));
-		s.blob.o = o;
-		replay_fmt(s.blob.want, sizeof(s.blob.want), "VIOT1");
+		blob_rx_init(&s.blob, "VIOT1");
 		replay_each_line(text, len, first_pass, &s);
 	}
+	o->blob = s.blob.buf;
+	o->blob_len = s.blob.len;
+	o->blob_ok = s.blob.ok;
+	replay_fmt(o->blob_problem, sizeof(o->blob_problem), "%s", s.blob.problem);
 	for (size_t i = 0; i < o->nbind_errors; i++) {
 		struct replay_dev *d = replay_find_dev(o, (uint16_t)(o->bind_error[i] >> 16),
 						       (uint16_t)o->bind_error[i]);

@@ -1,6 +1,7 @@
 /* dmatopo guest agent. Usage: agent [--no-bind | --self-test]
  * Prints, in this order: "DMT agent ...", "DMT bind ..." (unless --no-bind),
- * "DMT dev/bridge ...", "DMT virtio ...", "DMT group ...", the firmware blobs, "DMT done errors=N".
+ * "DMT dev/bridge ...", "DMT virtio ...", "DMT group ...", the firmware blobs, (coverage
+ * kernels) the gcda blobs and "DMT gcov files=N", "DMT done errors=N".
  * Exit status 0 when no "DMT error" line was printed.
  * --self-test checks the CRC and the line framing against known answers (host side). */
 #include "agent.h"
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
 	print_virtio_devices();
 	print_iommu_groups();
 	dump_firmware_blobs();
+	/* last: the profile then holds everything this boot ran */
+	dump_gcov_data();
 	emit("done errors=%u", emit_error_count());
 	return emit_error_count() ? 1 : 0;
 }

@@ -39,6 +39,14 @@ void print_iommu_groups(void);
  * device tree, as framed hex with length and CRC-32. */
 void dump_firmware_blobs(void);
 
+/* A whole file, read to EOF (sysfs and debugfs sizes are not always right): its
+ * length, or -errno; *out is malloc'd. */
+long read_blob(const char *path, unsigned char **out);
+
+/* Coverage kernels: every .gcda under /sys/kernel/debug/gcov as a blob "gcda" whose
+ * path is the file's path below that folder, then "DMT gcov files=N". */
+void dump_gcov_data(void);
+
 /* One blob as "blob-begin", "blob"/"blob-zero" lines of 32 bytes, "blob-end". */
 void print_blob(const char *name, const char *path, const unsigned char *buf, size_t len);
 

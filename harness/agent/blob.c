@@ -17,7 +17,7 @@
 
 /* Reads a whole sysfs binary file: their st_size is not always right, so read to EOF.
  * Returns the length, or -errno; *out is malloc'd. */
-static long read_blob(const char *path, unsigned char **out)
+long read_blob(const char *path, unsigned char **out)
 {
 	size_t cap = 64 << 10, len = 0;
 	unsigned char *buf = malloc(cap);
