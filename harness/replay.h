@@ -364,6 +364,8 @@ struct replay_check {
 	size_t naliases;
 	uint16_t aliases[DMT_MAX_ALIASES];
 	size_t nsent;			/* kernel[0..nsent) went to the IOMMU driver */
+	bool walk_stopped;		/* VIOT alias walk stopped: IDs added, never probed */
+	uint16_t walk_stopped_rid;	/* the alias it stopped at */
 	struct replay_qside qside;	/* the device side (replay_device.c) */
 };
 

@@ -110,6 +110,26 @@ static bool abandoned(const struct replay_obs *o, const struct replay_dev *d, si
 	       (o->any_group || (!d->deferred && !d->bind_error));
 }
 
+/* VIOT: when the alias walk stops after IDs were added (the reference's walk_stopped;
+ * Linux 6.1 drivers/acpi/viot.c viot_pci_dev_iommu_init returns -ENODEV or -EINVAL and
+ * pci_for_each_dma_alias passes it on), acpi_iommu_configure_id sees the error and
+ * never calls iommu_probe_device (drivers/acpi/scan.c, 6.1 and 6.12 alike): the IDs
+ * stay in the fwspec, the IOMMU driver is handed none, and no PROBE or ATTACH reaches
+ * the device. Trusted only when the kernel added what the reference did. */
+static void mark_never_probed(struct replay_check *c, const struct dmt_answer *a,
+			      const uint32_t *once_ids, size_t once, const char *kside)
+{
+	uint16_t r = a->walk_stopped_rid;
+	size_t used = strlen(c->note);
+
+	c->walk_stopped = a->found && a->walk_stopped && same_ids(once_ids, once, a->ids, a->nids);
+	c->walk_stopped_rid = r;
+	if (c->walk_stopped)
+		replay_fmt(c->note + used, sizeof(c->note) - used,
+			   "%sthe alias walk stopped at %02x:%02x.%x: acpi_iommu_configure_id reports failure and never probes the device on the IOMMU, so the IDs (%s) stay unused in the fwspec",
+			   used ? "; " : "", r >> 8, (r >> 3) & 0x1f, r & 7, kside);
+}
+
 void replay_device_name(const struct replay_dev *d, char *out, size_t len)
 {
 	replay_fmt(out, len, "%04x:%02x:%02x.%x", d->segment, d->rid >> 8, (d->rid >> 3) & 0x1f,
@@ -199,8 +219,10 @@ static void compare_device(const struct replay_obs *o, const struct dmt_topo *t,
 	}
 	replay_fmt(c->diag, sizeof(c->diag), "device %s%s: kernel %s; reference (linux) %s", c->what,
 		 al, kside, rside);
-	/* What the IOMMU driver was handed: one attempt's IDs, none once abandoned. */
-	c->nsent = abandoned(o, d, nref) ? 0 : once;
+	mark_never_probed(c, &a, d->kids, once, kside);
+	/* What the IOMMU driver was handed: one attempt's IDs, none once abandoned or
+	 * never probed. */
+	c->nsent = abandoned(o, d, nref) || c->walk_stopped ? 0 : once;
 }
 
 void replay_compare(const struct replay_obs *o, const struct dmt_topo *t,

@@ -160,6 +160,11 @@ static void explain(const struct replay_check *c, const struct replay_dev *d, ui
 {
 	const struct dmt_qdev_request *r = first_failure(seen);
 
+	if (c->nsent == 0 && c->walk_stopped) {
+		replay_fmt(out, len, "the kernel gave the IOMMU no endpoint ID: the VIOT alias walk stopped at %02x:%02x.%x, so acpi_iommu_configure_id never probed it (no PROBE, no ATTACH)",
+			   c->walk_stopped_rid >> 8, (c->walk_stopped_rid >> 3) & 0x1f, c->walk_stopped_rid & 7);
+		return;
+	}
 	if (c->nsent == 0) {
 		replay_fmt(out, len, "the kernel gave the IOMMU no endpoint ID%s%s",
 			   c->ref_reason[0] ? " (reference: " : "", c->ref_reason[0] ? c->ref_reason : "");
@@ -204,8 +209,32 @@ static bool blind_for(const struct replay_obs *o, const struct replay_dev *d,
 	return a.nids != c->nsent || memcmp(a.ids, c->kernel, a.nids * sizeof(a.ids[0])) != 0;
 }
 
-static void judge_device(const struct replay_obs *o, struct machine *m, size_t i,
-			 const struct dmt_topo *qemu_fw, bool rewritten, struct replay_check *c)
+/* Whether another device handed id to the IOMMU driver (its requests explain id's
+ * trace lines). */
+static bool sent_by_other(const struct replay_checks *cs, const struct replay_check *c, uint32_t id)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (&cs->c[i] != c && cs->c[i].is_device && in_list(cs->c[i].kernel, cs->c[i].nsent, id))
+			return true;
+	return false;
+}
+
+/* A device the kernel never probed (the VIOT alias walk stopped) must leave no PROBE or
+ * ATTACH of its first ID in QEMU's trace; if one is there and no other device sent that
+ * ID, the prediction "no request" was wrong, and saying QEMU agrees would hide it. */
+static bool probed_after_all(const struct replay_obs *o, const struct replay_checks *cs,
+			     const struct replay_check *c)
+{
+	uint32_t id = c->kernel[0];
+
+	if (!c->walk_stopped || c->nkernel == 0 || sent_by_other(cs, c, id))
+		return false;
+	return in_list(o->qtrace.probe, o->qtrace.nprobe, id) || in_list(o->attach, o->nattach, id);
+}
+
+static void judge_device(const struct replay_obs *o, const struct replay_checks *cs,
+			 struct machine *m, size_t i, const struct dmt_topo *qemu_fw, bool rewritten,
+			 struct replay_check *c)
 {
 	const struct replay_dev *d = &o->devs[i];
 	struct replay_qside *q = &c->qside;
@@ -221,6 +250,12 @@ static void judge_device(const struct replay_obs *o, struct machine *m, size_t i
 	format_answers(q->requests, sizeof(q->requests), &model, false);
 	if (q->qemu == QSIDE_DIFFER)
 		format_answers(q->qemu_said, sizeof(q->qemu_said), &seen, true);
+	if (probed_after_all(o, cs, c)) {
+		q->qemu = QSIDE_DIFFER;
+		replay_fmt(q->qemu_said, sizeof(q->qemu_said),
+			   "a PROBE or ATTACH of 0x%x, although the alias walk stopped (the kernel probed it after all)",
+			   c->kernel[0]);
+	}
 	if (q->e2e != DMT_E2E_TRANSLATED)
 		explain(c, d, m->keys[i], &seen, q->why, sizeof(q->why));
 }
@@ -289,7 +324,7 @@ void replay_device_judge(const char *dir, enum replay_arch arch, bool viot_upgra
 		replay_device_name(&o->devs[i], name, sizeof(name));
 		dc = device_check(cs, name);
 		if (dc && dc->status != REPLAY_ERROR)
-			judge_device(o, m, i, have_qdt ? &qdt : NULL, rewritten, dc);
+			judge_device(o, cs, m, i, have_qdt ? &qdt : NULL, rewritten, dc);
 	}
 	free(m);
 out:

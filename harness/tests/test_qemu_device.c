@@ -10,9 +10,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dmatopo.h"
 #include "qemu_device.h"
 #include "replay.h"
 #include "replay_obs_build.h"
+#include "vector.h"
 
 /* ---- the model ----------------------------------------------------------- */
 
@@ -392,6 +394,137 @@ static void test_known_e2e(void **state)
 	free(v);
 }
 
+/* ---- issue 14, replay-fuzz case 385 ---------------------------------------------- */
+
+/* q35 with a pci-testdev at 01:03.0 behind the pcie-pci-bridge 00:06.0 (alias 01:00.0)
+ * and the VIOT the replay gave the kernel, compared and judged as the replay does. */
+static struct replay_obs *case385(const char *ranges, const char *trace, struct replay_checks *cs,
+				  const uint32_t *kids, size_t nkids)
+{
+	char text[512];
+	struct replay_obs *o = calloc(1, sizeof(*o));
+	struct dmt_vector v;
+	struct dmt_lang_error e = { 0 };
+	struct dmt_decode_opts opts = { .format = DMT_FMT_VIOT };
+	struct dmt_topo t;
+	struct replay_dev *ppb, *dev;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char why[128];
+
+	assert_non_null(o);
+	snprintf(text, sizeof(text), "viommu v pci 0000:00:02.0\n%s", ranges);
+	dmt_vector_init(&v);
+	assert_int_equal(dmt_topology_parse(text, strlen(text), &v, &e), 0);
+	assert_int_equal(dmt_vector_input(&v, DMT_FMT_VIOT, &buf, &len, why, sizeof(why)), 0);
+	assert_int_equal(dmt_decode(buf, len, &opts, &t, NULL), 0);
+	obs_add_dev(o, 0x0, -1);
+	obs_add_dev(o, 0x10, -1);
+	ppb = obs_add_dev(o, 0x30, DMT_PCIE_TO_PCI_BRIDGE);
+	ppb->is_bridge = true;
+	ppb->secondary = ppb->subordinate = 1;
+	dev = obs_add_dev(o, 0x118, -1);
+	memcpy(dev->kids, kids, nkids * sizeof(kids[0]));
+	dev->nkids = nkids;
+	replay_parse_trace(trace, strlen(trace), o);
+	memset(cs, 0, sizeof(*cs));
+	replay_compare(o, &t, cs);
+	replay_device_judge("/nonexistent", REPLAY_X86_64, true, o, cs);
+	dmt_topo_free(&t);
+	dmt_vector_free(&v);
+	free(buf);
+	return o;
+}
+
+static const char case385_mrs[] =
+	"virtio_iommu_init_iommu_mr init virtio-iommu-memory-region-0-0\n"
+	"virtio_iommu_init_iommu_mr init virtio-iommu-memory-region-1-0\n"
+	"virtio_iommu_init_iommu_mr init virtio-iommu-memory-region-2-16\n"
+	"virtio_iommu_init_iommu_mr init virtio-iommu-memory-region-3-48\n";
+
+/* The range covers 01:03.0 but not its alias 01:00.0: the kernel adds 0x0 to the
+ * fwspec, the walk stops at the alias (-ENODEV), acpi_iommu_configure_id never calls
+ * iommu_probe_device, and QEMU's trace has no PROBE or ATTACH. Measured on 6.1 with
+ * kretprobes: viot_iommu_configure returned -19 and neither iommu_probe_device nor
+ * __viommu_sync_req ran. QEMU agrees: it was asked nothing. */
+static void test_case385_walk_stopped(void **state)
+{
+	struct replay_checks cs;
+	struct replay_obs *o = case385("range v seg 0..1 bdf 01:03.0..01:03.0 ep 0x0\n", case385_mrs,
+				       &cs, (const uint32_t[]){ 0x0 }, 1);
+	struct replay_check *c = check_named(&cs, "0000:01:03.0");
+
+	(void)state;
+	assert_int_equal(c->status, REPLAY_PASS);
+	assert_true(c->walk_stopped);
+	assert_int_equal(c->walk_stopped_rid, 0x100);
+	assert_int_equal(c->nsent, 0);
+	assert_non_null(strstr(c->note, "stopped at 01:00.0"));
+	assert_int_equal(c->qside.qemu, QSIDE_AGREE);
+	assert_string_equal(c->qside.requests, "no request");
+	assert_int_equal(c->qside.e2e, DMT_E2E_BYPASSING);
+	assert_non_null(strstr(c->qside.why, "never probed it"));
+	assert_false(replay_device_failed(c));
+	replay_checks_free(&cs);
+	free(o);
+}
+
+/* The same device with a PROBE and ATTACH of 0x0 in QEMU's trace that no other device
+ * sent: the kernel did probe it, and the replay must not call that agreement. */
+static void test_case385_probed_after_all(void **state)
+{
+	char full[sizeof(case385_mrs) + 200];
+	struct replay_checks cs;
+	struct replay_obs *o;
+	struct replay_check *c;
+
+	(void)state;
+	snprintf(full, sizeof(full), "%s%s", case385_mrs,
+		 "virtio_iommu_fill_resv_property dev= 0, type=1 start=0xfee00000 end=0xfeefffff\n"
+		 "virtio_iommu_attach domain=0 endpoint=0\n");
+	o = case385("range v seg 0..1 bdf 01:03.0..01:03.0 ep 0x0\n", full, &cs,
+		    (const uint32_t[]){ 0x0 }, 1);
+	c = check_named(&cs, "0000:01:03.0");
+	assert_int_equal(c->qside.qemu, QSIDE_DIFFER);
+	assert_non_null(strstr(c->qside.qemu_said, "probed it after all"));
+	assert_true(replay_device_failed(c));
+	replay_checks_free(&cs);
+	free(o);
+}
+
+/* With the alias mapped too the walk completes and the kernel does send PROBE 0x0:
+ * QEMU 7.2 answers OK, the lookup (bus 0, devfn 0) finding the address space of the
+ * host bridge 00:00.0 (virtio_iommu_mr -> iommu_find_iommu_pcibus -> pbdev[0]), and
+ * both ATTACHes succeed (trace measured on QEMU 7.2.22 with the 6.1 kernel). */
+static void test_case385_walk_complete(void **state)
+{
+	static const char trace[] =
+		"virtio_iommu_fill_resv_property dev= 0, type=1 start=0xfee00000 end=0xfeefffff\n"
+		"virtio_iommu_attach domain=0 endpoint=0\n"
+		"virtio_iommu_get_endpoint Alloc endpoint=0\n"
+		"virtio_iommu_attach domain=0 endpoint=256\n"
+		"virtio_iommu_get_endpoint Alloc endpoint=256\n";
+	char full[sizeof(case385_mrs) + sizeof(trace)];
+	struct replay_checks cs;
+	struct replay_obs *o;
+	struct replay_check *c;
+
+	(void)state;
+	snprintf(full, sizeof(full), "%s%s", case385_mrs, trace);
+	o = case385("range v seg 0..1 bdf 01:03.0..01:03.0 ep 0x0\n"
+		    "range v seg 0..1 bdf 01:00.0..01:00.0 ep 0x100\n",
+		    full, &cs, (const uint32_t[]){ 0x0, 0x100 }, 2);
+	c = check_named(&cs, "0000:01:03.0");
+	assert_int_equal(c->status, REPLAY_PASS);
+	assert_false(c->walk_stopped);
+	assert_int_equal(c->nsent, 2);
+	assert_int_equal(c->qside.qemu, QSIDE_AGREE);
+	assert_string_equal(c->qside.requests, "PROBE 0x0 OK, ATTACH 0x0 OK, ATTACH 0x100 OK");
+	assert_int_equal(c->qside.e2e, DMT_E2E_TRANSLATED);
+	replay_checks_free(&cs);
+	free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +540,9 @@ int main(void)
 		cmocka_unit_test(test_judge_no_trace),
 		cmocka_unit_test(test_judge_blind),
 		cmocka_unit_test(test_known_e2e),
+		cmocka_unit_test(test_case385_walk_stopped),
+		cmocka_unit_test(test_case385_walk_complete),
+		cmocka_unit_test(test_case385_probed_after_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
