@@ -253,20 +253,26 @@ static const char *env_or_null(const char *name)
 	return v && *v ? v : NULL;
 }
 
+void replay_env_from_environment(struct replay_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->qemu[REPLAY_X86_64] = env_or_null("QEMU_X86");
+	env->qemu[REPLAY_ARM64] = env_or_null("QEMU_ARM64");
+	env->kernel[REPLAY_X86_64] = env_or_null("DMT_KERNEL_X86");
+	env->kernel[REPLAY_ARM64] = env_or_null("DMT_KERNEL_ARM64");
+	env->initrd[REPLAY_X86_64] = env_or_null("DMT_INITRD_X86");
+	env->initrd[REPLAY_ARM64] = env_or_null("DMT_INITRD_ARM64");
+	env->xen = env_or_null("DMT_XEN");
+}
+
 static void default_opts(struct replay_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->jobs = 2;
 	o->results = "build/results/replay";
 	o->title = "Replay";
+	replay_env_from_environment(&o->env);
 	o->env.timeout_s = 120;
-	o->env.qemu[REPLAY_X86_64] = env_or_null("QEMU_X86");
-	o->env.qemu[REPLAY_ARM64] = env_or_null("QEMU_ARM64");
-	o->env.kernel[REPLAY_X86_64] = env_or_null("DMT_KERNEL_X86");
-	o->env.kernel[REPLAY_ARM64] = env_or_null("DMT_KERNEL_ARM64");
-	o->env.initrd[REPLAY_X86_64] = env_or_null("DMT_INITRD_X86");
-	o->env.initrd[REPLAY_ARM64] = env_or_null("DMT_INITRD_ARM64");
-	o->env.xen = env_or_null("DMT_XEN");
 }
 
 /* Options that take a string value, and where it goes. */

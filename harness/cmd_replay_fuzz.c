@@ -101,13 +101,6 @@ static double now(void)
 	return replay_now();
 }
 
-static const char *env_or_null(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -134,13 +127,8 @@ static int parse_opts(int argc, char **argv, struct fz_opts *o, FILE *err)
 	o->seed = (uint64_t)time(NULL);
 	o->out = "build/results/replay-fuzz";
 	o->regress = "vectors/regress";
+	replay_env_from_environment(&o->env);
 	o->env.timeout_s = 30;	/* a case boots in 1-3 s; a hang is an ERROR either way */
-	o->env.qemu[REPLAY_X86_64] = env_or_null("QEMU_X86");
-	o->env.qemu[REPLAY_ARM64] = env_or_null("QEMU_ARM64");
-	o->env.kernel[REPLAY_X86_64] = env_or_null("DMT_KERNEL_X86");
-	o->env.kernel[REPLAY_ARM64] = env_or_null("DMT_KERNEL_ARM64");
-	o->env.initrd[REPLAY_X86_64] = env_or_null("DMT_INITRD_X86");
-	o->env.initrd[REPLAY_ARM64] = env_or_null("DMT_INITRD_ARM64");
 	o->env.viot_upgrade = true;
 	for (int i = 1; i < argc; i++) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;

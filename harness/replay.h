@@ -46,6 +46,9 @@ struct replay_env {
 };
 
 const char *replay_arch_name(enum replay_arch a);
+/* QEMU_X86, QEMU_ARM64, DMT_KERNEL_X86/ARM64, DMT_INITRD_X86/ARM64 and DMT_XEN from the
+ * environment; everything else zero (cmd_replay.c). */
+void replay_env_from_environment(struct replay_env *env);
 /* "x86_64" / "arm64" → 0, else -1. */
 int replay_arch_parse(const char *s, enum replay_arch *a);
 /* A vector's replay machine: "x86_64", "arm64", or "xen-arm64" (arm64 with Xen 4.17
