@@ -41,15 +41,9 @@ struct fz_corpus {
 	char **path;
 };
 
-struct fz_known {
-	size_t n;
-	char sig[MAX_SIGS][SIG_CHARS];
-	char reason[MAX_SIGS][SIG_CHARS];
-};
-
 struct fz_run {
 	struct fz_opts *o;
-	struct fz_known known;
+	struct replay_known known;	/* signatures, in the replay's known-list format */
 	struct fz_corpus corpus;
 	pthread_mutex_t lock;
 	uint64_t next_index, done, agree, disagree, error, known_hits, per_arch[REPLAY_ARCH_COUNT];
@@ -94,11 +88,6 @@ static void usage(FILE *f)
 		"The last line is `replay-fuzz: N cases, N agree, N disagree, N error`. Exit 0 when\n"
 		"there was no error and every disagreement's signature is in --known; 1 otherwise;\n"
 		"2 on usage errors.\n");
-}
-
-static double now(void)
-{
-	return replay_now();
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -202,42 +191,24 @@ bad:
 	return -1;
 }
 
-/* SIGNATURE REASON... per line, '#' comments; a line without a reason is refused. */
-static int load_known(const char *path, struct fz_known *k, FILE *err)
+/* SIGNATURE REASON... per line: the replay's known-divergence list format and parser. */
+static int load_known(const char *path, struct replay_known *k, FILE *err)
 {
 	uint8_t *buf = NULL;
-	size_t len = 0, pos = 0;
-	unsigned line = 0;
+	size_t len = 0;
+	char why[256];
+	int rc;
 
 	memset(k, 0, sizeof(*k));
 	if (!path)
 		return 0;
 	if (dmt_read_file(path, &buf, &len, err))
 		return -1;
-	while (pos < len) {
-		char l[2 * SIG_CHARS], *sp;
-		size_t n = 0;
-
-		for (; pos < len && buf[pos] != '\n'; pos++)
-			if (n + 1 < sizeof(l))
-				l[n++] = (char)buf[pos];
-		pos++;
-		l[n] = '\0';
-		line++;
-		if (!l[0] || l[0] == '#')
-			continue;
-		sp = strchr(l, ' ');
-		if (!sp || !sp[1] || k->n == MAX_SIGS || (size_t)(sp - l) >= SIG_CHARS) {
-			fprintf(err, "dmatopo replay-fuzz: %s:%u: SIGNATURE REASON... expected\n", path, line);
-			free(buf);
-			return -1;
-		}
-		snprintf(k->sig[k->n], SIG_CHARS, "%.*s", (int)(sp - l), l);
-		snprintf(k->reason[k->n], SIG_CHARS, "%s", sp + 1);
-		k->n++;
-	}
+	rc = replay_known_parse((const char *)buf, len, k, why, sizeof(why));
+	if (rc)
+		fprintf(err, "dmatopo replay-fuzz: %s: %s\n", path, why);
 	free(buf);
-	return 0;
+	return rc;
 }
 
 static int cmp_path(const void *a, const void *b)
@@ -308,12 +279,13 @@ static void maybe_donate(const struct fz_run *r, struct fz_case *c)
 	free(buf);
 }
 
-static const char *known_reason(const struct fz_known *k, const char *sig)
+/* The reason a signature was listed with, or NULL. The lookup marks the entry used:
+ * callers hold r->lock. */
+static const char *known_reason(struct fz_run *r, const char *sig)
 {
-	for (size_t i = 0; i < k->n; i++)
-		if (strcmp(k->sig[i], sig) == 0)
-			return k->reason[i];
-	return NULL;
+	struct replay_known_entry *e = replay_known_find(&r->known, sig);
+
+	return e ? e->reason : NULL;
 }
 
 static enum replay_arch arch_of(const struct fz_opts *o, uint64_t index)
@@ -495,7 +467,7 @@ static void account(struct fz_run *r, const struct fz_case *c, enum replay_gate 
 			(unsigned long long)c->index, replay_arch_name(c->arch),
 			g == GATE_PASS ? "agree" : g == GATE_FAIL ? "disagree" : "error", sig,
 			known ? "true" : "false", seconds);
-	elapsed = now() - r->started;
+	elapsed = replay_now() - r->started;
 	fprintf(r->err,
 		"[replay-fuzz %3um%02us] %llu cases (arm64 %llu, x86_64 %llu): %llu agree, %llu disagree (%llu known), %llu error; %.0f cases/hour\n",
 		(unsigned)(elapsed / 60), (unsigned)elapsed % 60,
@@ -512,7 +484,7 @@ static bool take(struct fz_run *r, uint64_t *index)
 	bool ok;
 
 	pthread_mutex_lock(&r->lock);
-	ok = now() < r->deadline && (!r->o->max_cases || r->next_index < r->o->max_cases);
+	ok = replay_now() < r->deadline && (!r->o->max_cases || r->next_index < r->o->max_cases);
 	if (r->o->one_case)
 		ok = r->next_index == 0;
 	if (ok)
@@ -529,7 +501,7 @@ static void one(struct fz_run *r, uint64_t index)
 	char name[64], sig[SIG_CHARS] = "";
 	enum replay_gate g = GATE_ERROR;
 	const char *reason = NULL;
-	double t0 = now();
+	double t0 = replay_now();
 
 	fz_generate(r->o->seed, index, arch_of(r->o, index), &c);
 	maybe_donate(r, &c);
@@ -538,9 +510,12 @@ static void one(struct fz_run *r, uint64_t index)
 		g = replay_gate_of(v, false);
 		fz_signature(v, sig, sizeof(sig));
 	}
-	if (g == GATE_FAIL)
-		reason = known_reason(&r->known, sig);
-	account(r, &c, g, sig, reason != NULL, now() - t0);
+	if (g == GATE_FAIL) {
+		pthread_mutex_lock(&r->lock);
+		reason = known_reason(r, sig);
+		pthread_mutex_unlock(&r->lock);
+	}
+	account(r, &c, g, sig, reason != NULL, replay_now() - t0);
 	if (g == GATE_FAIL && !reason && first_time(r, sig)) {
 		shrink(r, &c, sig);
 		write_candidate(r, &c, sig);
@@ -562,22 +537,16 @@ static void *worker(void *arg)
 
 static int make_dirs(const struct fz_opts *o, FILE *err)
 {
-	const char *dirs[] = { o->out, "cases", "results" };
-	char path[PATH_CHARS];
+	char cases[PATH_CHARS], results[PATH_CHARS];
+	const char *dirs[] = { o->out, cases, results, o->regress };
 
-	for (size_t i = 0; i < 3; i++) {
-		if (i == 0)
-			replay_fmt(path, sizeof(path), "%s", o->out);
-		else
-			replay_fmt(path, sizeof(path), "%s/%s", o->out, dirs[i]);
-		if (mkdir(path, 0755) && errno != EEXIST) {
-			fprintf(err, "dmatopo replay-fuzz: cannot create %s\n", path);
+	replay_fmt(cases, sizeof(cases), "%s/cases", o->out);
+	replay_fmt(results, sizeof(results), "%s/results", o->out);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (mkdir(dirs[i], 0755) && errno != EEXIST) {
+			fprintf(err, "dmatopo replay-fuzz: cannot create %s\n", dirs[i]);
 			return -1;
 		}
-	}
-	if (mkdir(o->regress, 0755) && errno != EEXIST) {
-		fprintf(err, "dmatopo replay-fuzz: cannot create %s\n", o->regress);
-		return -1;
 	}
 	return 0;
 }
@@ -590,7 +559,7 @@ static FILE *open_in(const char *dir, const char *file)
 	return fopen(path, "w");
 }
 
-static void write_report(const struct fz_run *r, double minutes, FILE *err)
+static void write_report(struct fz_run *r, double minutes, FILE *err)
 {
 	FILE *f = fopen(r->o->report, "w");
 
@@ -611,7 +580,7 @@ static void write_report(const struct fz_run *r, double minutes, FILE *err)
 	if (!r->nseen)
 		fprintf(f, "No disagreement.\n\n");
 	for (size_t i = 0; i < r->nseen; i++) {
-		const char *why = known_reason(&r->known, r->seen[i].sig);
+		const char *why = known_reason(r, r->seen[i].sig);
 
 		fprintf(f, "- `%s`: %llu case(s), first case %llu; %s%s%s%s\n", r->seen[i].sig,
 			(unsigned long long)r->seen[i].count, (unsigned long long)r->seen[i].first_case,
@@ -643,7 +612,7 @@ int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 	pthread_mutex_init(&r.lock, NULL);
 	r.log = open_in(o.out, "replay.log");
 	r.jsonl = open_in(o.out, "cases.jsonl");
-	r.started = now();
+	r.started = replay_now();
 	o.env.started = r.started;
 	r.deadline = r.started + 60.0 * o.minutes;
 	fprintf(err, "replay-fuzz: seed %llu (replay with --seed %llu), %s, %u job(s), %.0f minute(s), %zu corpus file(s)%s\n",
@@ -663,11 +632,12 @@ int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 		fclose(r.jsonl);
 	pthread_mutex_destroy(&r.lock);
 	free_corpus(&r.corpus);
+	replay_known_free(&r.known);
 	fprintf(out, "replay-fuzz: seed %llu, %.1f minutes, %.0f cases/hour, %zu new signature(s)\n",
-		(unsigned long long)o.seed, (now() - r.started) / 60,
-		now() > r.started ? 3600.0 * (double)r.done / (now() - r.started) : 0, r.nsigs);
+		(unsigned long long)o.seed, (replay_now() - r.started) / 60,
+		replay_now() > r.started ? 3600.0 * (double)r.done / (replay_now() - r.started) : 0, r.nsigs);
 	if (o.report)
-		write_report(&r, (now() - r.started) / 60, err);
+		write_report(&r, (replay_now() - r.started) / 60, err);
 	fprintf(out, "replay-fuzz: %llu cases, %llu agree, %llu disagree, %llu error\n",
 		(unsigned long long)r.done, (unsigned long long)r.agree,
 		(unsigned long long)r.disagree, (unsigned long long)r.error);

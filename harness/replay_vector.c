@@ -26,6 +26,7 @@ struct job {
 	struct dmt_vector *v;
 	enum replay_arch arch;
 	bool xen;			/* xen-arm64: Xen underneath, the kernel is dom0 */
+	struct replay_xen_obs *xo;	/* xen-arm64: the last boot's Xen probe lines */
 	char dir[PATH_CHARS];
 	char dtb[PATH_CHARS];		/* the rewritten DT (arm64), empty otherwise */
 };
@@ -283,23 +284,14 @@ static int prepare_viot(struct job *j)
 /* Under Xen the hypervisor can stop before dom0 says anything: say where. */
 static void xen_problem(const struct job *j, char *why, size_t len)
 {
-	char path[PATH_CHARS], *text = NULL;
-	size_t n = 0;
-	struct replay_xen_obs *x = calloc(1, sizeof(*x));
+	const struct replay_xen_obs *x = j->xo;
 
-	if (!x)
-		return;
-	path_in(j, "console.log", path, sizeof(path));
-	if (read_text(path, &text, &n) == 0)
-		replay_xen_parse(text, n, x);
-	free(text);
 	if (!x->xen_seen)
 		replay_fmt(why, len, "Xen printed nothing");
 	else if (x->xen_panic[0])
 		replay_fmt(why, len, "Xen panic: %s", x->xen_panic);
 	else if (!x->dom0_loaded)
 		replay_fmt(why, len, "Xen never loaded dom0");
-	free(x);
 }
 
 /* Why this boot gave no usable observation, or "" when it did. */
@@ -356,12 +348,14 @@ static int boot_once(struct job *j, struct replay_obs *o, char *why, size_t whyl
 	replay_run(&a, log, j->env->timeout_s, &r);
 	replay_argv_free(&a);
 	j->out->boot_s = r.seconds;
-	if (read_text(file, &text, &len) == 0) {
-		replay_parse_console(text, len, j->arch == REPLAY_ARM64 ? "fdt" : "VIOT", o);
-		free(text);
-	} else {
-		replay_parse_console("", 0, j->arch == REPLAY_ARM64 ? "fdt" : "VIOT", o);
+	if (read_text(file, &text, &len)) {
+		text = NULL;
+		len = 0;
 	}
+	replay_parse_console(text ? text : "", len, j->arch == REPLAY_ARM64 ? "fdt" : "VIOT", o);
+	if (j->xen)
+		replay_xen_parse(text ? text : "", len, j->xo);
+	free(text);
 	path_in(j, "qemu-trace.log", file, sizeof(file));
 	if (read_text(file, &text, &len) == 0) {
 		replay_parse_trace(text, len, o);
@@ -455,20 +449,7 @@ static void expectations_on_guest(struct job *j, const struct dmt_topo *t)
 /* xen-arm64: backend domids and grant maps instead of endpoint IDs (replay_xen.c). */
 static void judge_xen(struct job *j, const struct replay_obs *o)
 {
-	char path[PATH_CHARS], *text = NULL;
-	size_t n = 0;
-	struct replay_xen_obs *x = calloc(1, sizeof(*x));
-
-	path_in(j, "console.log", path, sizeof(path));
-	if (!x || read_text(path, &text, &n)) {
-		error_check(j, "xen", "cannot read %s", path);
-		free(x);
-		return;
-	}
-	replay_xen_parse(text, n, x);
-	free(text);
-	replay_xen_compare(x, o->blob, o->blob_len, j->v, &j->out->checks);
-	free(x);
+	replay_xen_compare(j->xo, o->blob, o->blob_len, j->v, &j->out->checks);
 }
 
 static void judge(struct job *j, const struct replay_obs *o)
@@ -592,6 +573,10 @@ static void run_job(struct job *j)
 		error_check(j, "machine", "unknown replay machine '%s'", j->v->replay_arch);
 		return;
 	}
+	if (j->xen && !(j->xo = calloc(1, sizeof(*j->xo)))) {
+		error_check(j, "machine", "out of memory");
+		return;
+	}
 	replay_fmt(j->out->arch, sizeof(j->out->arch), "%s", j->xen ? "xen-arm64" : replay_arch_name(j->arch));
 	if (mkdir(j->dir, 0755) && errno != EEXIST) {
 		error_check(j, "machine", "cannot create %s", j->dir);
@@ -640,4 +625,5 @@ void replay_one(const char *path, const char *results, const struct replay_env *
 		write_results(&j);
 	dmt_vector_free(j.v);
 	free(j.v);
+	free(j.xo);
 }

@@ -10,6 +10,7 @@
  * dom0 runs on one vCPU, so a map's grants are the xgref lines between its xgmap
  * and the next map event. The agent's "DMT virtio" lines join a virtio index to its
  * transport device. */
+#include "blob_rx.h"
 #include "replay.h"
 
 #include <stdlib.h>
@@ -21,20 +22,14 @@ struct xen_parse {
 	struct replay_xen_map *open;		/* the map whose grants come next */
 };
 
-/* The value after " key=" in a probe line; false when absent. */
-static bool num_after(const char *line, const char *key, unsigned long long *out)
+/* The number after " key=" in a probe line (any base); false when absent. The space
+ * keeps "domid=" from matching inside "backend_domid=". */
+static bool num_after(const char *line, const char *key, unsigned long *out)
 {
 	char pat[32];
-	const char *p;
-	char *end;
 
 	snprintf(pat, sizeof(pat), " %s=", key);
-	p = strstr(line, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	*out = strtoull(p, &end, 0);
-	return end != p;
+	return blob_rx_field(line, pat, 0, out);
 }
 
 /* dev="NAME" of a probe line, bounded; false when absent. */
@@ -72,7 +67,7 @@ static struct replay_xen_virtio *virtio_by_index(struct replay_xen_obs *x, int i
 /* "DMT virtio virtio0 index=0 parent=a003e00.virtio_mmio driver=virtio_rng" */
 static void agent_virtio(struct xen_parse *s, const char *line)
 {
-	unsigned long long index;
+	unsigned long index;
 	const char *p = strstr(line, " parent="), *d = strstr(line, " driver=");
 	struct replay_xen_virtio *v;
 
@@ -90,7 +85,7 @@ static void new_map(struct xen_parse *s, const char *line, bool alloc)
 {
 	struct replay_xen_obs *x = s->x;
 	struct replay_xen_map *m;
-	unsigned long long off = 0, size = 0, dir = 0;
+	unsigned long off = 0, size = 0, dir = 0;
 
 	s->open = NULL;
 	if (x->nmaps == REPLAY_XEN_MAX_MAPS) {
@@ -112,7 +107,7 @@ static void new_map(struct xen_parse *s, const char *line, bool alloc)
 
 static void grant(struct xen_parse *s, const char *line)
 {
-	unsigned long long ref, domid, frame, ro;
+	unsigned long ref, domid, frame, ro;
 	struct replay_xen_map *m = s->open;
 
 	if (!num_after(line, "ref", &ref) || !num_after(line, "domid", &domid) ||
@@ -133,7 +128,7 @@ static void grant(struct xen_parse *s, const char *line)
 
 static void probe_line(struct xen_parse *s, const char *line)
 {
-	unsigned long long n;
+	unsigned long n;
 	char dev[64];
 
 	if (strstr(line, "xgacc: (") && num_after(line, "idx", &n) && n <= 0xffff) {
