@@ -414,9 +414,8 @@ static void free_list(struct vec_list *l)
 	free(l->path);
 }
 
-typedef int (*known_parser)(const char *, size_t, struct replay_known *, char *, size_t);
-
-static int load_known(const char *path, known_parser parse, struct replay_known *k, FILE *err)
+int replay_known_load(const char *cmd, const char *path, replay_known_parser parse,
+		      struct replay_known *k, FILE *err)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -431,7 +430,7 @@ static int load_known(const char *path, known_parser parse, struct replay_known 
 	rc = parse((const char *)buf, len, k, why, sizeof(why));
 	free(buf);
 	if (rc)
-		fprintf(err, "dmatopo replay: %s: %s\n", path, why);
+		fprintf(err, "dmatopo %s: %s: %s\n", cmd, path, why);
 	return rc;
 }
 
@@ -507,8 +506,8 @@ int cmd_replay(int argc, char **argv, FILE *out, FILE *err)
 	}
 	default_opts(&o);
 	if (parse_opts(argc, argv, &o, &l, err) || bad_results_dir(o.results, err) ||
-	    load_known(o.known, replay_known_parse, &known, err) ||
-	    load_known(o.known_e2e, replay_e2e_known_parse, &known_e2e, err)) {
+	    replay_known_load("replay", o.known, replay_known_parse, &known, err) ||
+	    replay_known_load("replay", o.known_e2e, replay_e2e_known_parse, &known_e2e, err)) {
 		replay_known_free(&known);
 		free_list(&l);
 		return DMT_EXIT_USAGE;

@@ -191,26 +191,6 @@ bad:
 	return -1;
 }
 
-/* SIGNATURE REASON... per line: the replay's known-divergence list format and parser. */
-static int load_known(const char *path, struct replay_known *k, FILE *err)
-{
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	char why[256];
-	int rc;
-
-	memset(k, 0, sizeof(*k));
-	if (!path)
-		return 0;
-	if (dmt_read_file(path, &buf, &len, err))
-		return -1;
-	rc = replay_known_parse((const char *)buf, len, k, why, sizeof(why));
-	if (rc)
-		fprintf(err, "dmatopo replay-fuzz: %s: %s\n", path, why);
-	free(buf);
-	return rc;
-}
-
 static int cmp_path(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -607,7 +587,9 @@ int cmd_replay_fuzz(int argc, char **argv, FILE *out, FILE *err)
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
 	r.err = err;
-	if (load_known(o.known, &r.known, err) || make_dirs(&o, err) || load_corpus(&o, &r.corpus, err))
+	/* SIGNATURE REASON... per line: the replay's known-divergence list format */
+	if (replay_known_load("replay-fuzz", o.known, replay_known_parse, &r.known, err) ||
+	    make_dirs(&o, err) || load_corpus(&o, &r.corpus, err))
 		return DMT_EXIT_USAGE;
 	pthread_mutex_init(&r.lock, NULL);
 	r.log = open_in(o.out, "replay.log");

@@ -462,6 +462,11 @@ struct replay_known {
 int replay_known_parse(const char *text, size_t len, struct replay_known *k, char *why,
 		       size_t whylen);
 void replay_known_free(struct replay_known *k);
+typedef int (*replay_known_parser)(const char *, size_t, struct replay_known *, char *, size_t);
+/* Read and parse a list file with parse (replay_known_parse, replay_e2e_known_parse);
+ * no path: an empty list. 0, or -1 with "dmatopo CMD: PATH: why" on err (cmd_replay.c). */
+int replay_known_load(const char *cmd, const char *path, replay_known_parser parse,
+		      struct replay_known *k, FILE *err);
 /* The entry naming this vector (its path, or a tail of it after a '/'), or NULL. */
 struct replay_known_entry *replay_known_find(struct replay_known *k, const char *vector);
 
